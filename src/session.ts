@@ -1,0 +1,29 @@
+// What the glue modules share: the current client, the log and the connection state.
+// Implemented in src/ui/sessionImpl.ts (built in activate from settings + SecretStorage).
+import type * as vscode from 'vscode';
+import type { AnkiApi } from './anki/api';
+
+export type ConnectionState =
+  | { kind: 'unknown' }
+  | { kind: 'connecting' }
+  | { kind: 'connected'; version: number }
+  | { kind: 'notRunning'; message: string }
+  | { kind: 'apiKey'; message: string }
+  | { kind: 'error'; message: string };
+
+export interface AnkiSession {
+  /** The client for the current settings (URL, API key, timeout); replaced when they change. */
+  readonly client: AnkiApi;
+  readonly log: vscode.LogOutputChannel;
+  readonly state: ConnectionState;
+  readonly onDidChangeState: vscode.Event<ConnectionState>;
+  /** Fired when settings or the API key changed and `client` was replaced. */
+  readonly onDidChangeClient: vscode.Event<void>;
+  /** Report the outcome of any request so the status bar and welcome views follow reality. */
+  reportSuccess(): void;
+  reportFailure(error: unknown): void;
+  /** Probe AnkiConnect (`version`) now. */
+  check(): Promise<ConnectionState>;
+  /** User-facing page size (setting `ankiFiles.pageSize`). */
+  readonly pageSize: number;
+}
