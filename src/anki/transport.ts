@@ -48,10 +48,7 @@ export interface PostOptions {
   requestTimeoutMs: number;
 }
 
-const seconds = (ms: number): string => {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? `${s}` : s.toFixed(s < 1 ? 2 : 1);
-};
+const seconds = (ms: number): string => String(Math.round(ms / 10) / 100);
 
 function errorCode(e: unknown): string | undefined {
   if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return e.code;
