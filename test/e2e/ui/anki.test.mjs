@@ -1,0 +1,186 @@
+// UI tests in the real VS Code workbench (run in order on one page by scripts/run-e2e.mjs, phase "ui").
+// Each test gets `t` = { page, server: { url, controlUrl, anki(action, params), control(op, args), restart() },
+// screenshot(file), log(...) } and ends with a screenshot in test-results/e2e/<test name>.png.
+// Written against the manifest: view container "Anki", view `ankiFiles.decks` ("Decks"), commands titled
+// "Anki: …" (package.nls.json), note files `<label>.<noteId>.yaml` in the `anki:` scheme.
+import assert from 'node:assert/strict';
+import {
+  activeNoteId, clearNotifications, closeAllEditors, closeQuickInput, cursorToEndOfLineWith, decksPane, dirtyTab, escapeRe,
+  expand, firstField, japanese, notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, visibleEditorLines,
+} from './workbench.mjs';
+
+/** Top-level deck names of the test collection, and for each deck its direct note ids. */
+async function collectionFacts(server) {
+  const decks = await server.anki('deckNames');
+  const top = [...new Set(decks.map((d) => d.split('::')[0]))].sort();
+  return { decks, top };
+}
+
+/** A note from the test server matching `pred(note)`, searching the first `limit` notes. */
+async function pickNote(server, pred, query = 'deck:*', limit = 400) {
+  const ids = await server.anki('findNotes', { query });
+  const infos = await server.anki('notesInfo', { notes: ids.slice(0, limit) });
+  const n = infos.find(pred);
+  if (!n) throw new Error(`no note in the test collection matches ${pred}`);
+  const decksOf = await server.anki('getDecks', { cards: n.cards.slice(0, 1) });
+  return { note: n, deck: Object.keys(decksOf)[0] };
+}
+
+/** Opens a note through "Anki: Open Note by ID…", then waits for its tab. */
+async function openNoteById(page, noteId) {
+  await runCommand(page, 'Anki: Open Note by ID…');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(String(noteId));
+  await page.keyboard.press('Enter');
+  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
+}
+
+/** Expands the deck path `A::B::C` in the Decks view and returns the pane. */
+async function expandDeckPath(page, deck) {
+  const pane = await openAnkiView(page);
+  let level = 1;
+  for (const seg of deck.split('::')) {
+    const item = pane.locator(`[role="treeitem"][aria-level="${level}"]`).filter({ hasText: new RegExp(`^\\s*${escapeRe(seg)}`) }).first();
+    await expand(item);
+    level++;
+  }
+  return pane;
+}
+
+const plain = (v) => /^[A-Za-z][A-Za-z0-9 ]{3,40}$/.test(v);
+
+export const tests = [
+  {
+    name: 'the Anki view shows the deck tree from the test server',
+    async run({ page, server }) {
+      const { top } = await collectionFacts(server);
+      const pane = await openAnkiView(page);
+      for (const name of top.filter((d) => d !== 'Default')) {
+        await treeItem(pane, name).first().waitFor({ state: 'visible', timeout: 30000 });
+      }
+    },
+  },
+  {
+    name: 'expanding a deck lists its notes and clicking one opens it',
+    async run({ page, server }) {
+      // a leaf deck that holds notes directly
+      const { decks } = await collectionFacts(server);
+      let target = null;
+      for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
+        const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
+        if (ids.length > 0) {
+          target = { deck: d, ids };
+          break;
+        }
+      }
+      assert.ok(target, 'no leaf deck with notes in the test collection');
+      const pane = await expandDeckPath(page, target.deck);
+      const level = target.deck.split('::').length + 1;
+      const firstNote = pane.locator(`[role="treeitem"][aria-level="${level}"]:not([aria-expanded])`).first();
+      await firstNote.waitFor({ state: 'visible' });
+      await firstNote.click();
+      await until(async () => {
+        try {
+          return target.ids.includes(await activeNoteId(page));
+        } catch {
+          return false;
+        }
+      }, `a note of deck ${target.deck} to open in the editor`);
+      const lines = await visibleEditorLines(page);
+      assert.ok(lines.join('\n').includes(String(await activeNoteId(page))), `the document does not show the note id:\n${lines.join('\n')}`);
+    },
+  },
+  {
+    name: 'editing a field and pressing Ctrl+S saves the note to Anki',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value));
+      const [fieldName, { value }] = firstField(note);
+      await openNoteById(page, note.noteId);
+      await cursorToEndOfLineWith(page, value);
+      await page.keyboard.type(' edited in VS Code');
+      await dirtyTab(page, `.${note.noteId}.yaml`).waitFor({ state: 'visible', timeout: 10000 });
+      await page.keyboard.press('Control+s');
+      await dirtyTab(page, `.${note.noteId}.yaml`).waitFor({ state: 'detached', timeout: 30000 });
+      const [after] = await server.anki('notesInfo', { notes: [note.noteId] });
+      assert.equal(after.fields[fieldName].value, `${value} edited in VS Code`);
+    },
+  },
+  {
+    name: 'Anki: Search Notes… finds a note and opens it',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value) && firstField(n)[1].value.split(' ').length >= 2);
+      const words = firstField(note)[1].value;
+      await runCommand(page, 'Anki: Search Notes…');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`"${words}"`);
+      await page.keyboard.press('Enter'); // runs the query (input box) or accepts the first match (quick pick)
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: words.split(' ')[0] }).first();
+      const opened = tab(page, `.${note.noteId}.yaml`).first();
+      await until(async () => {
+        if (await opened.isVisible()) return true;
+        if (await row.isVisible().catch(() => false)) await row.click().catch(() => {});
+        const results = page.locator('.part.sidebar [role="treeitem"]', { hasText: words.split(' ')[0] }).first();
+        if (!(await page.locator('.quick-input-widget').isVisible()) && (await results.isVisible().catch(() => false))) await results.click().catch(() => {});
+        return false;
+      }, `the note ${note.noteId} found by search to open`);
+    },
+  },
+  {
+    name: 'when Anki stops answering the view says so, and Retry recovers',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      const pane = await openAnkiView(page);
+      await server.control('refuseConnections', { on: true });
+      await runCommand(page, 'Anki: Refresh');
+      const notReachable = pane.getByText('Anki is not reachable', { exact: false });
+      await notReachable.waitFor({ state: 'visible', timeout: 30000 });
+      await server.control('refuseConnections', { on: false });
+      await pane.getByRole('button', { name: 'Retry' }).first().click();
+      const { top } = await collectionFacts(server);
+      await treeItem(pane, top.find((d) => d !== 'Default') ?? top[0]).first().waitFor({ state: 'visible', timeout: 30000 });
+      assert.equal(await notReachable.isVisible(), false);
+    },
+  },
+  {
+    name: 'a conflicting edit made in Anki makes Ctrl+S fail visibly and keeps the text',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      await clearNotifications(page);
+      const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value));
+      const [fieldName, { value }] = firstField(note);
+      await openNoteById(page, note.noteId);
+      await server.control('editInAnki', { noteId: note.noteId, fields: { [fieldName]: `${value} changed in Anki` } });
+      await cursorToEndOfLineWith(page, value);
+      await page.keyboard.type(' changed in VS Code');
+      await page.keyboard.press('Control+s');
+      const toast = await until(async () => (await notificationTexts(page)).find((t) => t.trim().length > 0), 'an error notification after Ctrl+S', 30000);
+      assert.ok(/fail|conflict|changed|newer/i.test(toast), `unexpected notification: ${toast}`);
+      await sleep(500);
+      assert.equal(await dirtyTab(page, `.${note.noteId}.yaml`).count(), 1, 'the editor is not dirty any more: was the text dropped?');
+      const [after] = await server.anki('notesInfo', { notes: [note.noteId] });
+      assert.equal(after.fields[fieldName].value, `${value} changed in Anki`, 'the change made in Anki was overwritten');
+      assert.ok((await visibleEditorLines(page)).some((l) => l.includes('changed in VS Code')), 'the edited text is gone from the editor');
+    },
+  },
+  {
+    name: 'README screenshot: deck tree and a Japanese note',
+    async run({ page, server, screenshot }) {
+      await closeAllEditors(page);
+      await clearNotifications(page);
+      const { note, deck } = await pickNote(server, (n) => Object.values(n.fields).some((f) => japanese.test(f.value)));
+      await expandDeckPath(page, deck);
+      await openNoteById(page, note.noteId);
+      await closeQuickInput(page);
+      await page.mouse.move(0, 0);
+      await sleep(800); // let the tree selection and editor settle
+      await screenshot('media/screenshot.png');
+      const lines = await visibleEditorLines(page);
+      assert.ok(lines.some((l) => japanese.test(l)), 'the open note shows no Japanese text');
+      assert.ok(decksPane(page), 'decks pane');
+    },
+  },
+];

@@ -1,0 +1,148 @@
+// Playwright helpers for driving the VS Code web workbench (code-server 4.139.1 = VS Code 1.139.1).
+// Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are pinned to
+// that version (scripts/vscode-runtime.sh) and kept in this one file.
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Polls an async probe until truthy; throws naming `what`. */
+export async function until(probe, what, timeoutMs = 30000, intervalMs = 200) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Runs a command from the command palette by its title, e.g. 'Anki: Search Notes…'. */
+export async function runCommand(page, title) {
+  await closeQuickInput(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await row.click();
+}
+
+export async function closeQuickInput(page) {
+  if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+}
+
+/** The "Anki" activity bar entry (view container `ankiFiles`), opened. Returns the Decks pane body locator. */
+export async function openAnkiView(page) {
+  const pane = decksPane(page);
+  if (await pane.isVisible().catch(() => false)) return pane;
+  const item = page.locator('.activitybar .action-item a[aria-label^="Anki"], .activitybar .action-item .action-label[aria-label^="Anki"]').first();
+  await item.waitFor({ state: 'visible', timeout: 60000 });
+  await item.click();
+  await pane.waitFor({ state: 'visible', timeout: 30000 });
+  return pane;
+}
+
+/** The Decks view (ankiFiles.decks) as a pane; its header text is "Decks". */
+export function decksPane(page) {
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^\s*Decks/i }) }).first();
+}
+
+export function treeItem(scope, name) {
+  const re = name instanceof RegExp ? name : new RegExp(`^${escapeRe(name)}`);
+  return scope.getByRole('treeitem', { name: re });
+}
+
+/** Expands a collapsed tree item (no-op when already expanded). */
+export async function expand(item) {
+  await item.waitFor({ state: 'visible' });
+  if ((await item.getAttribute('aria-expanded')) === 'false') {
+    await item.click();
+    await until(async () => (await item.getAttribute('aria-expanded')) === 'true', 'the tree item to expand', 15000);
+  }
+}
+
+/** Editor tabs. `name` is a substring or RegExp of the tab label. */
+export function tab(page, name) {
+  return page.locator('.tabs-container .tab', { hasText: name });
+}
+export function dirtyTab(page, name) {
+  return page.locator('.tabs-container .tab.dirty', { hasText: name });
+}
+export function activeTab(page) {
+  return page.locator('.tabs-container .tab.active').first();
+}
+
+/** Note id from an editor tab label like `Label.1700000000123.yaml`. */
+export async function activeNoteId(page) {
+  const label = (await activeTab(page).getAttribute('aria-label')) ?? (await activeTab(page).innerText());
+  const m = /\.(\d+)\.yaml\b/.exec(label);
+  if (!m) throw new Error(`the active tab is not an Anki note: "${label}"`);
+  return Number(m[1]);
+}
+
+const editorLines = (page) => page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines .view-line');
+
+/** Visible lines of the active editor, in document order (monaco renders spaces as U+00A0). */
+export async function visibleEditorLines(page) {
+  const items = await editorLines(page).evaluateAll((els) =>
+    els.map((e) => ({ top: parseFloat(e.style.top || '0'), text: (e.textContent || '').replace(/\u00a0/g, ' ') })),
+  );
+  return items.sort((a, b) => a.top - b.top).map((i) => i.text);
+}
+
+export async function focusEditor(page) {
+  await page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first().click();
+}
+
+/** Puts the cursor at the end of the first line of the active editor containing `text`, via Go to Line. */
+export async function cursorToEndOfLineWith(page, text) {
+  const lines = await until(async () => {
+    const l = await visibleEditorLines(page);
+    return l.some((x) => x.includes(text)) ? l : null;
+  }, `an editor line containing "${text}"`, 15000);
+  const n = lines.findIndex((x) => x.includes(text)) + 1;
+  await focusEditor(page);
+  await page.keyboard.press('Control+Home');
+  for (let i = 1; i < n; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+}
+
+/** Text of visible notification toasts. */
+export async function notificationTexts(page) {
+  return page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+}
+
+export async function clearNotifications(page) {
+  await page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear, .notifications-toasts .codicon-close').first().click({ timeout: 1000 }).catch(() => {});
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  for (let i = 0; i < 10 && (await toasts.count()) > 0; i++) {
+    await toasts.first().hover().catch(() => {});
+    await page.locator('.notifications-toasts .notification-toast .codicon-notifications-clear').first().click({ timeout: 1000 }).catch(() => {});
+  }
+}
+
+/** Closes all editors; dirty ones are reverted first (Revert and Close). */
+export async function closeAllEditors(page) {
+  await closeQuickInput(page);
+  for (let i = 0; i < 10 && (await page.locator('.tabs-container .tab.dirty').count()) > 0; i++) {
+    await page.locator('.tabs-container .tab.dirty').first().click();
+    await runCommand(page, 'View: Revert and Close Editor');
+    await sleep(300);
+  }
+  await runCommand(page, 'View: Close All Editors');
+}
+
+/** Whether a unicode string contains Japanese script. */
+export const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+/** The first field of a note, by field order: [name, value]. */
+export function firstField(note) {
+  return Object.entries(note.fields).sort((a, b) => a[1].order - b[1].order)[0];
+}
