@@ -1,0 +1,79 @@
+// Ids shared by the code and package.json (test/unit/manifest.test.ts keeps both in step).
+// Pure: no `vscode` import.
+
+export const EXTENSION_ID = 'anki-files.anki-files';
+export const SCHEME = 'anki';
+
+export const Commands = {
+  refresh: 'ankiFiles.refresh',
+  search: 'ankiFiles.search',
+  newNote: 'ankiFiles.newNote',
+  newDeck: 'ankiFiles.newDeck',
+  newSubDeck: 'ankiFiles.newSubDeck',
+  openInAnki: 'ankiFiles.openInAnki',
+  copyNoteId: 'ankiFiles.copyNoteId',
+  deleteNote: 'ankiFiles.deleteNote',
+  revealActiveNote: 'ankiFiles.revealActiveNote',
+  openNoteById: 'ankiFiles.openNoteById',
+  compareWithAnki: 'ankiFiles.compareWithAnki',
+  setApiKey: 'ankiFiles.setApiKey',
+  clearApiKey: 'ankiFiles.clearApiKey',
+  retryConnection: 'ankiFiles.retryConnection',
+  showLog: 'ankiFiles.showLog',
+  installHelp: 'ankiFiles.installHelp',
+  loadMore: 'ankiFiles.loadMore',
+  showAllResults: 'ankiFiles.showAllResults',
+  clearSearchResults: 'ankiFiles.clearSearchResults',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Commands that only make sense from a tree item or another command: hidden from the palette. */
+export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults];
+
+export const VIEW_CONTAINER = 'ankiFiles';
+export const Views = {
+  decks: 'ankiFiles.decks',
+  searchResults: 'ankiFiles.searchResults',
+} as const;
+
+export const Settings = {
+  section: 'ankiFiles',
+  url: 'ankiFiles.url',
+  pageSize: 'ankiFiles.pageSize',
+  requestTimeout: 'ankiFiles.requestTimeout',
+  checkOnFocus: 'ankiFiles.checkOnFocus',
+} as const;
+
+export const ContextKeys = {
+  connection: 'ankiFiles.connection',
+  hasSearchResults: 'ankiFiles.hasSearchResults',
+} as const;
+
+/** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */
+export type ConnectionContextValue = 'connected' | 'notRunning' | 'apiKey' | 'error' | 'connecting';
+
+export const SECRET_API_KEY = 'ankiFiles.apiKey';
+export const STATE_RECENT_QUERIES = 'ankiFiles.recentQueries';
+export const STATUS_BAR_ID = 'ankiFiles.status';
+export const LOG_CHANNEL_NAME = 'Anki Files';
+
+/** AnkiConnect's page on AnkiWeb (add-on code 2055492159). */
+export const ANKICONNECT_URL = 'https://ankiweb.net/shared/info/2055492159';
+export const ANKICONNECT_CODE = '2055492159';
+
+export const DEFAULT_PAGE_SIZE = 200;
+export const SEARCH_PREVIEW_LIMIT = 50;
+export const SEARCH_DEBOUNCE_MS = 250;
+export const RECENT_QUERIES_MAX = 10;
+
+/** Context values of tree items (package.json `view/item/context` matches them by regex). */
+export const ItemContext = {
+  deck: 'deck',
+  filteredDeck: 'deck:filtered',
+  note: 'note',
+  loadMore: 'loadMore',
+  message: 'message',
+} as const;
+
+/** Mime type VS Code uses for drags inside the Decks view. */
+export const DECKS_TREE_MIME = 'application/vnd.code.tree.ankifiles.decks';

@@ -1,0 +1,370 @@
+// Deck listing and paging over the client (pure: no `vscode` import).
+//
+// Request budget:
+//  - deck tree with counts: 2 requests (`deckNamesAndIds`, then ONE `multi` of `findNotes` per deck for the
+//    notes whose cards are in that deck itself; totals are distinct unions computed here);
+//  - a deck's first page: 1 request (`notesInfo` of the page; the ids came with the counts), 2 when the
+//    ids are not cached (`findNotes` first);
+//  - each further page: 1 request;
+//  - a change check (window focus): 1 request (`multi` of the same listing plus the shown notes' mod times).
+import type { AnkiApi, MultiAction, MultiOutcome, NoteId, NoteInfo } from '../anki/api';
+import { AnkiConnectError, AnkiProtocolError } from '../anki/errors';
+import { parseResult } from '../anki/actions';
+import type { KnownAction, ResultOf } from '../anki/schemas';
+import { deckQuery } from '../anki/query';
+import { stripHtml } from '../notes/paths';
+import { applyCounts, buildDeckTree, walkDecks, type DeckNode, type DeckTree } from './deckTree';
+
+/** What the views show of a note. */
+export interface NoteSummary {
+  id: NoteId;
+  /** The deck the note is listed under (its first card's deck when known). */
+  deck: string;
+  modelName: string;
+  tags: string[];
+  /** Fields in the note type's order: [name, raw HTML]. */
+  fields: Array<[string, string]>;
+  /** Raw HTML of the sort (first) field. */
+  sortFieldHtml: string;
+  /** Sort field, HTML stripped, entities decoded, truncated. */
+  label: string;
+  mod: number | undefined;
+  cards: number[];
+}
+
+export function orderedFields(info: NoteInfo): Array<[string, string]> {
+  return Object.entries(info.fields)
+    .sort((a, b) => a[1].order - b[1].order)
+    .map(([name, f]): [string, string] => [name, f.value]);
+}
+
+export function summarizeNote(info: NoteInfo, deck: string): NoteSummary {
+  const fields = orderedFields(info);
+  const sortFieldHtml = fields[0]?.[1] ?? '';
+  return {
+    id: info.noteId,
+    deck,
+    modelName: info.modelName,
+    tags: info.tags,
+    fields,
+    sortFieldHtml,
+    label: displayLabel(sortFieldHtml),
+    mod: info.mod,
+    cards: info.cards,
+  };
+}
+
+export const MAX_DISPLAY_LABEL = 80;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The tree/QuickPick label of a note: its sort field as plain text, truncated at a grapheme boundary. */
+export function displayLabel(sortFieldHtml: string, max = MAX_DISPLAY_LABEL): string {
+  const text = stripHtml(sortFieldHtml);
+  if (text.length === 0) return ''; // the glue shows a localised placeholder
+  return truncate(text, max);
+}
+
+export function truncate(text: string, max: number): string {
+  if ([...text].length <= max) return text;
+  let out = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const n = [...segment].length;
+    if (count + n > max - 1) break;
+    out += segment;
+    count += n;
+  }
+  return `${out.trimEnd()}…`;
+}
+
+/** One line of field text for previews: every field but the first, stripped and joined, truncated. */
+export function fieldSnippet(note: Pick<NoteSummary, 'fields'>, max = 120): string {
+  const parts = note.fields
+    .slice(1)
+    .map(([, html]) => stripHtml(html).replace(/\s+/g, ' ').trim())
+    .filter((s) => s.length > 0);
+  return truncate(parts.join(' · '), max);
+}
+
+/** Reads one `multi` outcome with the action's schema; throws the same errors the client would. */
+export function readOutcome<A extends KnownAction>(action: A, outcome: MultiOutcome | undefined): ResultOf<A> {
+  if (outcome === undefined) throw new AnkiProtocolError(action, 'missing multi entry');
+  if (!outcome.ok) throw new AnkiConnectError(action, outcome.error);
+  return parseResult(action, outcome.value);
+}
+
+/** Errors of one `multi` entry that concern the whole connection (must not be swallowed per deck). */
+function isConnectionLevel(e: unknown): boolean {
+  return e instanceof AnkiConnectError && (e.isApiKey || e.isNoCollection);
+}
+
+/** A list of note ids shown page by page (a deck's own notes, or search results). */
+export class PagedNotes {
+  /** Loaded notes, in `ids` order. */
+  items: NoteSummary[] = [];
+  /** True when the ids changed since the items were loaded: the next read reloads them. */
+  stale = false;
+  constructor(
+    /** Note ids in display order. */
+    public ids: NoteId[],
+    /** Deck name each note is listed under. */
+    private readonly deckOf: (id: NoteId) => string,
+  ) {}
+
+  get total(): number {
+    return this.ids.length;
+  }
+  get hasMore(): boolean {
+    return this.items.length < this.ids.length;
+  }
+  get loaded(): boolean {
+    return this.items.length > 0 || this.ids.length === 0;
+  }
+
+  /** Loads the next page (one `notesInfo`). Notes deleted meanwhile are dropped from `ids`. */
+  async loadNext(api: AnkiApi, pageSize: number): Promise<void> {
+    const start = this.items.length;
+    const slice = this.ids.slice(start, start + Math.max(1, pageSize));
+    if (slice.length === 0) return;
+    const infos = await api.notesInfo(slice);
+    this.accept(slice, infos);
+  }
+
+  /** Reloads the first `max(count, pageSize)` notes (after a change) in one `notesInfo`. */
+  async reload(api: AnkiApi, pageSize: number): Promise<void> {
+    const count = Math.max(this.items.length, Math.max(1, pageSize));
+    const slice = this.ids.slice(0, count);
+    this.items = [];
+    this.stale = false;
+    if (slice.length === 0) return;
+    const infos = await api.notesInfo(slice);
+    this.accept(slice, infos);
+  }
+
+  private accept(slice: NoteId[], infos: Array<NoteInfo | undefined>): void {
+    const gone = new Set<NoteId>();
+    slice.forEach((id, i) => {
+      const info = infos[i];
+      if (info) this.items.push(summarizeNote(info, this.deckOf(id)));
+      else gone.add(id);
+    });
+    if (gone.size > 0) this.ids = this.ids.filter((id) => !gone.has(id));
+  }
+}
+
+export interface ChangeReport {
+  /** Deck names/ids changed: the whole tree was rebuilt. */
+  treeChanged: boolean;
+  /** Decks whose own note list changed (their ancestors' counts may have changed too). */
+  changedDecks: string[];
+  /** Shown notes whose `mod` changed or that were deleted. */
+  changedNotes: NoteId[];
+}
+
+const sortedIds = (ids: readonly NoteId[]): NoteId[] => [...new Set(ids)].sort((a, b) => a - b);
+const sameIds = (a: readonly NoteId[], b: readonly NoteId[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** The Decks view's data: deck tree, per-deck note ids (cached) and loaded pages. */
+export class DeckListing {
+  private treeValue: DeckTree | undefined;
+  private deckIds: Record<string, number> = {};
+  /** Per deck: ids (ascending) of the notes with a card in the deck itself. */
+  private readonly own = new Map<string, NoteId[]>();
+  private readonly pages = new Map<string, PagedNotes>();
+  private reverse: Map<NoteId, string> | undefined;
+
+  constructor(private readonly api: () => AnkiApi) {}
+
+  get tree(): DeckTree | undefined {
+    return this.treeValue;
+  }
+
+  /** Loads deck names and every deck's note ids (2 requests) and computes counts. Keeps loaded pages as stale. */
+  async loadTree(): Promise<DeckTree> {
+    const api = this.api();
+    const decks = await api.deckNamesAndIds();
+    const tree = buildDeckTree(decks);
+    const names = walkDecks(tree).map((d) => d.name);
+    const outcomes = names.length === 0 ? [] : await api.multi(names.map((n) => this.ownQueryAction(n)));
+    const own = new Map<string, NoteId[]>();
+    names.forEach((name, i) => {
+      try {
+        own.set(name, sortedIds(readOutcome('findNotes', outcomes[i])));
+      } catch (e) {
+        if (isConnectionLevel(e)) throw e;
+        // Count stays unknown for this deck; expanding it retries with its own findNotes.
+      }
+    });
+    this.install(decks, tree, own);
+    return tree;
+  }
+
+  private install(decks: Record<string, number>, tree: DeckTree, own: Map<string, NoteId[]>): void {
+    this.deckIds = decks;
+    this.treeValue = tree;
+    this.own.clear();
+    for (const [k, v] of own) this.own.set(k, v);
+    applyCounts(tree, this.own);
+    this.reverse = undefined;
+    for (const [deck, page] of [...this.pages]) {
+      const ids = this.own.get(deck);
+      if (!tree.byName.has(deck)) this.pages.delete(deck);
+      else if (ids === undefined) this.pages.delete(deck);
+      else if (!sameIds(ids, page.ids)) {
+        page.ids = ids;
+        page.stale = true;
+      }
+    }
+  }
+
+  private ownQueryAction(deck: string): MultiAction {
+    return { action: 'findNotes', params: { query: deckQuery(deck, { includeSubdecks: false }) } };
+  }
+
+  deck(name: string): DeckNode | undefined {
+    return this.treeValue?.byName.get(name);
+  }
+
+  /** The loaded state of a deck's own notes, if any page was loaded. */
+  peekPages(deck: string): PagedNotes | undefined {
+    return this.pages.get(deck);
+  }
+
+  /** Ensures the deck's first page is loaded (1 request with cached ids, else 2); reloads stale pages. */
+  async notesOf(deck: string, pageSize: number): Promise<PagedNotes> {
+    const api = this.api();
+    let page = this.pages.get(deck);
+    if (!page) {
+      let ids = this.own.get(deck);
+      if (ids === undefined) {
+        ids = sortedIds(await api.findNotes(deckQuery(deck, { includeSubdecks: false })));
+        this.own.set(deck, ids);
+        this.reverse = undefined;
+      }
+      page = new PagedNotes(ids, () => deck);
+      this.pages.set(deck, page);
+      await page.loadNext(api, pageSize);
+    } else if (page.stale) {
+      await page.reload(api, pageSize);
+    } else if (!page.loaded) {
+      await page.loadNext(api, pageSize);
+    }
+    return page;
+  }
+
+  /** Loads the next page of a deck (1 request). */
+  async loadMore(deck: string, pageSize: number): Promise<PagedNotes> {
+    const page = this.pages.get(deck);
+    if (!page) return this.notesOf(deck, pageSize);
+    await page.loadNext(this.api(), pageSize);
+    return page;
+  }
+
+  /** Forget a deck's cached ids and pages (after a move/delete done by this extension). */
+  invalidateDeck(deck: string): void {
+    this.own.delete(deck);
+    this.pages.delete(deck);
+    this.reverse = undefined;
+  }
+
+  /** The deck a note is listed under, from the cached listing (no request). Normal decks win over filtered ones. */
+  deckOfNote(id: NoteId): string | undefined {
+    if (!this.reverse) {
+      const rev = new Map<NoteId, string>();
+      const decks = this.treeValue ? walkDecks(this.treeValue) : [];
+      for (const pass of [false, true]) {
+        for (const d of decks) {
+          if (d.filtered !== pass) continue;
+          for (const nid of this.own.get(d.name) ?? []) if (!rev.has(nid)) rev.set(nid, d.name);
+        }
+      }
+      this.reverse = rev;
+    }
+    return this.reverse.get(id);
+  }
+
+  /** Every note currently loaded in any deck page. */
+  shownNotes(): NoteSummary[] {
+    const out: NoteSummary[] = [];
+    for (const p of this.pages.values()) out.push(...p.items);
+    return out;
+  }
+
+  /**
+   * One request: deck names, every known deck's own note ids, and the shown notes' modification times.
+   * Marks changed decks' pages stale; rebuilds the tree when decks were added, renamed or deleted
+   * (then 2 more requests for the new counts).
+   */
+  async checkForChanges(): Promise<ChangeReport> {
+    const api = this.api();
+    const tree = this.treeValue;
+    if (!tree) {
+      await this.loadTree();
+      return { treeChanged: true, changedDecks: [], changedNotes: [] };
+    }
+    const names = walkDecks(tree).map((d) => d.name);
+    const shown = this.shownNotes();
+    const shownIds = [...new Set(shown.map((n) => n.id))];
+    const features = await api.features();
+    const actions: MultiAction[] = [{ action: 'deckNamesAndIds' }, ...names.map((n) => this.ownQueryAction(n))];
+    if (shownIds.length > 0) {
+      actions.push(
+        features.notesModTime
+          ? { action: 'notesModTime', params: { notes: shownIds } }
+          : { action: 'notesInfo', params: { notes: shownIds } },
+      );
+    }
+    const outcomes = await api.multi(actions);
+    const decks = readOutcome('deckNamesAndIds', outcomes[0]);
+
+    // Shown notes: changed or gone.
+    const changedNotes: NoteId[] = [];
+    if (shownIds.length > 0) {
+      const last = outcomes[actions.length - 1];
+      const mods = new Map<NoteId, number | undefined>();
+      if (features.notesModTime) {
+        readOutcome('notesModTime', last).forEach((e, i) => mods.set(shownIds[i]!, e?.mod));
+      } else {
+        readOutcome('notesInfo', last).forEach((e, i) => mods.set(shownIds[i]!, e ? (e.mod ?? -1) : undefined));
+      }
+      for (const n of shown) {
+        const m = mods.get(n.id);
+        if (m === undefined || (m !== -1 && m !== n.mod)) changedNotes.push(n.id);
+      }
+    }
+    const changedSet = new Set(changedNotes);
+
+    const sameDecks =
+      Object.keys(decks).length === Object.keys(this.deckIds).length &&
+      Object.entries(decks).every(([k, v]) => this.deckIds[k] === v);
+    const own = new Map<string, NoteId[]>();
+    const changedDecks: string[] = [];
+    names.forEach((name, i) => {
+      try {
+        const ids = sortedIds(readOutcome('findNotes', outcomes[i + 1]));
+        own.set(name, ids);
+        const before = this.own.get(name);
+        if (!before || !sameIds(before, ids)) changedDecks.push(name);
+      } catch (e) {
+        if (isConnectionLevel(e)) throw e;
+        // Unknown for this deck: left out of the comparison.
+      }
+    });
+    // Pages showing a changed note are reloaded too.
+    for (const [deck, page] of this.pages) {
+      if (page.items.some((n) => changedSet.has(n.id))) {
+        page.stale = true;
+        if (!changedDecks.includes(deck)) changedDecks.push(deck);
+      }
+    }
+    if (!sameDecks) {
+      await this.loadTree();
+      return { treeChanged: true, changedDecks, changedNotes };
+    }
+    if (changedDecks.length > 0) {
+      this.install(decks, tree, new Map([...this.own, ...own]));
+    }
+    return { treeChanged: false, changedDecks, changedNotes };
+  }
+}

@@ -1,0 +1,333 @@
+// The Decks view: deck hierarchy with counts, each deck's notes in pages, drag-and-drop moves.
+import * as vscode from 'vscode';
+import type { NoteId } from '../anki/api';
+import { AnkiConnectError, describeAnkiError } from '../anki/errors';
+import { DECKS_TREE_MIME, Views } from '../constants';
+import { failureState } from '../core/connection';
+import { parentDeckName } from '../core/deckTree';
+import { DeckListing, type ChangeReport, type NoteSummary } from '../core/listing';
+import type { AnkiSession } from '../session';
+import {
+  deckItem,
+  infoItem,
+  moreItem,
+  noteItem,
+  noteTooltip,
+  type DeckElement,
+  type Element,
+  type InfoElement,
+  type MoreElement,
+  type NoteElement,
+  type NoteUris,
+} from './items';
+
+/** True when an error says something about the connection (the welcome view then explains it). */
+export function isConnectionFailure(e: unknown): boolean {
+  const d = describeAnkiError(e);
+  return failureState(d.kind, d.message) !== undefined;
+}
+
+export class DecksView
+  implements vscode.TreeDataProvider<Element>, vscode.TreeDragAndDropController<Element>, vscode.Disposable
+{
+  readonly view: vscode.TreeView<Element>;
+  readonly dropMimeTypes = [DECKS_TREE_MIME, 'text/uri-list'];
+  readonly dragMimeTypes = ['text/uri-list'];
+  private readonly emitter = new vscode.EventEmitter<Element | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly mutated = new vscode.EventEmitter<void>();
+  /** Fired after this view changed Anki (notes moved), so open documents can be re-checked. */
+  readonly onDidMutate = this.mutated.event;
+  private readonly decks = new Map<string, DeckElement>();
+  private readonly notes = new Map<string, NoteElement>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private treeLoad: Promise<void> | undefined;
+
+  constructor(
+    readonly listing: DeckListing,
+    private readonly session: AnkiSession,
+    private readonly uris: NoteUris,
+  ) {
+    this.view = vscode.window.createTreeView(Views.decks, {
+      treeDataProvider: this,
+      showCollapseAll: true,
+      canSelectMany: true,
+      dragAndDropController: this,
+    });
+    this.disposables.push(this.view, this.emitter, this.mutated);
+  }
+
+  // --- TreeDataProvider
+
+  getTreeItem(el: Element): vscode.TreeItem {
+    switch (el.kind) {
+      case 'deck': {
+        const node = this.listing.deck(el.name);
+        if (!node) return new vscode.TreeItem(el.name);
+        return deckItem(node);
+      }
+      case 'note':
+        return noteItem(el, this.uriOf(el.note), false);
+      case 'more':
+        return moreItem(el, this.session.pageSize);
+      case 'info':
+        return infoItem(el);
+    }
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, el: Element): vscode.TreeItem {
+    if (el.kind === 'note') item.tooltip = noteTooltip(el.note);
+    return item;
+  }
+
+  async getChildren(el?: Element): Promise<Element[]> {
+    if (!el) return this.rootChildren();
+    if (el.kind !== 'deck') return [];
+    const node = this.listing.deck(el.name);
+    if (!node) return [];
+    const subDecks = node.children.map((c) => this.deckElement(c.name));
+    try {
+      const page = await this.withProgress(this.listing.notesOf(el.name, this.session.pageSize));
+      const notes = page.items.map((n) => this.noteElement(el.name, n));
+      const out: Element[] = [...subDecks, ...notes];
+      if (page.hasMore) out.push(this.moreElement(el.name, page.total - page.items.length));
+      return out;
+    } catch (e) {
+      const info: InfoElement = {
+        kind: 'info',
+        key: `error:${el.name}`,
+        text: vscode.l10n.t('Could not list the notes: {0}', describeAnkiError(e).message),
+        parentDeck: el.name,
+        error: true,
+      };
+      return [...subDecks, info];
+    }
+  }
+
+  getParent(el: Element): Element | undefined {
+    switch (el.kind) {
+      case 'deck': {
+        const p = parentDeckName(el.name);
+        return p === undefined ? undefined : this.deckElement(p);
+      }
+      default:
+        return el.parentDeck === undefined ? undefined : this.deckElement(el.parentDeck);
+    }
+  }
+
+  private async rootChildren(): Promise<Element[]> {
+    if (!this.listing.tree) {
+      await this.loadTree();
+    }
+    const tree = this.listing.tree;
+    if (!tree) return [];
+    return tree.roots.map((r) => this.deckElement(r.name));
+  }
+
+  /** Loads the deck tree (2 requests). Failures go to the view message or the welcome view, never a popup. */
+  private loadTree(): Promise<void> {
+    if (!this.treeLoad) {
+      this.treeLoad = this.withProgress(
+        (async () => {
+          try {
+            await this.listing.loadTree();
+            this.setMessage(undefined);
+          } catch (e) {
+            // Connection problems: the welcome view (context key ankiFiles.connection) explains them.
+            const msg = describeAnkiError(e).message;
+            this.setMessage(isConnectionFailure(e) ? undefined : vscode.l10n.t('Could not list the decks: {0}', msg));
+          }
+        })(),
+      ).finally(() => {
+        this.treeLoad = undefined;
+      });
+    }
+    return this.treeLoad;
+  }
+
+  private setMessage(text: string | undefined): void {
+    this.view.message = text;
+  }
+
+  private withProgress<T>(p: Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: Views.decks } }, () => p));
+  }
+
+  // --- elements (canonical objects per id)
+
+  deckElement(name: string): DeckElement {
+    let el = this.decks.get(name);
+    if (!el) {
+      el = { kind: 'deck', name };
+      this.decks.set(name, el);
+    }
+    return el;
+  }
+
+  noteElement(deck: string, note: NoteSummary): NoteElement {
+    const key = `${deck}\u0000${note.id}`;
+    const main = this.listing.deckOfNote(note.id) ?? deck;
+    const deckId = this.listing.deck(deck)?.id;
+    const id = main === deck ? `note:${note.id}` : `note:${note.id}@${deckId ?? deck}`;
+    let el = this.notes.get(key);
+    if (!el || el.id !== id) {
+      el = { kind: 'note', key, note, parentDeck: deck, id };
+      this.notes.set(key, el);
+    } else {
+      el.note = note;
+    }
+    return el;
+  }
+
+  private moreElement(deck: string, remaining: number): MoreElement {
+    return { kind: 'more', owner: `deck:${deck}`, parentDeck: deck, remaining };
+  }
+
+  uriOf(note: NoteSummary): vscode.Uri {
+    return this.uris.uriForNote(note.deck, note.sortFieldHtml, note.id);
+  }
+
+  // --- actions
+
+  /** Reloads the deck list and counts (2 requests); expansion is kept (stable ids). */
+  async refresh(): Promise<void> {
+    await this.loadTree();
+    this.emitter.fire();
+  }
+
+  /** Reloads one deck's notes and the counts. */
+  async refreshDeck(deck: string): Promise<void> {
+    this.listing.invalidateDeck(deck);
+    await this.refresh();
+  }
+
+  async loadMore(el: MoreElement): Promise<void> {
+    if (el.parentDeck === undefined) return;
+    const deck = el.parentDeck;
+    try {
+      await this.withProgress(this.listing.loadMore(deck, this.session.pageSize));
+    } catch (e) {
+      if (!isConnectionFailure(e)) this.setMessage(vscode.l10n.t('Could not load more notes: {0}', describeAnkiError(e).message));
+    }
+    this.emitter.fire(this.deckElement(deck));
+  }
+
+  /** One request (plus reloads of what changed): deck list, per-deck ids, shown notes' mod times. */
+  async checkForChanges(): Promise<ChangeReport | undefined> {
+    if (!this.listing.tree) return undefined;
+    const report = await this.listing.checkForChanges();
+    this.applyReport(report);
+    return report;
+  }
+
+  applyReport(report: ChangeReport): void {
+    if (report.treeChanged) {
+      this.emitter.fire();
+      return;
+    }
+    const toFire = new Set<string>();
+    for (const d of report.changedDecks) {
+      for (let n: string | undefined = d; n !== undefined; n = parentDeckName(n)) toFire.add(n);
+    }
+    // Firing a parent refreshes its subtree; fire only the top-most ones.
+    const top = [...toFire].filter((d) => {
+      const p = parentDeckName(d);
+      return p === undefined || !toFire.has(p);
+    });
+    for (const d of top) this.emitter.fire(this.deckElement(d));
+  }
+
+  /** Finds where a note is listed (cached listing, else one `notesInfo` + `getDecks`) and reveals it. */
+  async revealNote(noteId: NoteId, opts: { select?: boolean; focus?: boolean; maxPages?: number } = {}): Promise<boolean> {
+    if (!this.listing.tree) await this.loadTree();
+    if (!this.listing.tree) return false;
+    let deck = this.listing.deckOfNote(noteId);
+    if (deck === undefined) {
+      const api = this.session.client;
+      const [info] = await api.notesInfo([noteId]);
+      const first = info?.cards[0];
+      if (first === undefined) return false;
+      const groups = await api.getDecks([first]);
+      deck = Object.keys(groups)[0];
+      if (deck === undefined) return false;
+      await this.listing.checkForChanges().then((r) => this.applyReport(r));
+    }
+    const maxPages = opts.maxPages ?? 10;
+    let page = await this.listing.notesOf(deck, this.session.pageSize);
+    for (let i = 1; i < maxPages && !page.items.some((n) => n.id === noteId) && page.hasMore; i++) {
+      page = await this.listing.loadMore(deck, this.session.pageSize);
+      this.emitter.fire(this.deckElement(deck));
+    }
+    const note = page.items.find((n) => n.id === noteId);
+    if (!note) {
+      await this.view.reveal(this.deckElement(deck), { select: true, focus: opts.focus ?? false, expand: true });
+      return false;
+    }
+    await this.view.reveal(this.noteElement(deck, note), { select: opts.select ?? true, focus: opts.focus ?? false });
+    return true;
+  }
+
+  // --- drag and drop
+
+  handleDrag(source: readonly Element[], data: vscode.DataTransfer): void {
+    const notes = source.filter((e): e is NoteElement => e.kind === 'note');
+    if (notes.length === 0) return;
+    data.set('text/uri-list', new vscode.DataTransferItem(notes.map((n) => this.uriOf(n.note).toString()).join('\r\n')));
+  }
+
+  async handleDrop(target: Element | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+    const deck = target?.kind === 'deck' ? target.name : target?.parentDeck;
+    if (deck === undefined) return;
+    let notes: Array<{ id: NoteId; cards: number[] | undefined }> = [];
+    const own = data.get(DECKS_TREE_MIME);
+    if (own) {
+      const value: unknown = own.value;
+      const els = Array.isArray(value) ? (value as Element[]) : [];
+      notes = els.filter((e): e is NoteElement => e?.kind === 'note').map((e) => ({ id: e.note.id, cards: e.note.cards }));
+    } else {
+      const uriList = data.get('text/uri-list');
+      const text = uriList ? await uriList.asString() : '';
+      for (const line of text.split(/\r?\n/)) {
+        if (!line.trim() || line.startsWith('#')) continue;
+        try {
+          const id = this.uris.noteIdOf(vscode.Uri.parse(line.trim()));
+          if (id !== undefined) notes.push({ id, cards: undefined });
+        } catch {
+          // not a URI we know
+        }
+      }
+    }
+    if (notes.length === 0 || token.isCancellationRequested) return;
+    await this.moveNotes(notes, deck);
+  }
+
+  /** Moves every card of the notes into `deck` (one `changeDeck`; cards looked up first when unknown). */
+  async moveNotes(notes: Array<{ id: NoteId; cards: number[] | undefined }>, deck: string): Promise<void> {
+    const api = this.session.client;
+    try {
+      await this.withProgress(
+        (async () => {
+          let cards = notes.flatMap((n) => n.cards ?? []);
+          const unknown = notes.filter((n) => n.cards === undefined).map((n) => n.id);
+          if (unknown.length > 0) {
+            const infos = await api.notesInfo(unknown);
+            cards = cards.concat(infos.flatMap((i) => i?.cards ?? []));
+          }
+          if (cards.length === 0) return;
+          await api.changeDeck(cards, deck);
+          this.mutated.fire();
+          await this.listing.loadTree();
+        })(),
+      );
+      this.emitter.fire();
+    } catch (e) {
+      const msg = describeAnkiError(e).message;
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not move the notes to "{0}": {1}', deck, msg));
+      if (e instanceof AnkiConnectError) await this.refresh();
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

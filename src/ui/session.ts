@@ -1,0 +1,248 @@
+// The AnkiSession implementation: client from settings + SecretStorage, request log, connection state.
+import * as vscode from 'vscode';
+import type { AnkiApi } from '../anki/api';
+import { AnkiClient, type RequestEvent } from '../anki/client';
+import { describeAnkiError } from '../anki/errors';
+import { DEFAULT_PAGE_SIZE, SECRET_API_KEY, Settings } from '../constants';
+import { retryDelayMs, sameState, transition, type ConnEvent } from '../core/connection';
+import type { AnkiSession, ConnectionState } from '../session';
+
+/** Builds the client for the current settings (tests substitute their own). */
+export type ClientFactory = (opts: {
+  url: string;
+  apiKey: string | undefined;
+  requestTimeoutMs: number;
+  onRequest: (e: RequestEvent) => void;
+}) => AnkiApi;
+
+export const defaultClientFactory: ClientFactory = (o) =>
+  new AnkiClient({ url: o.url, apiKey: o.apiKey, requestTimeoutMs: o.requestTimeoutMs, onRequest: o.onRequest });
+
+export function formatRequestLog(e: RequestEvent): string {
+  const sub = e.subActions !== undefined ? `[${e.subActions}]` : '';
+  const outcome = e.ok ? 'ok' : `failed: ${e.error ?? 'unknown error'}`;
+  return `${e.action}${sub} ${e.bytesOut} B out, ${e.bytesIn} B in, ${Math.round(e.ms)} ms, ${outcome}`;
+}
+
+/**
+ * An `AnkiApi` that forwards to the session's current client, after the API key has been read from
+ * SecretStorage, and reports every outcome to the connection state. Stable: callers may keep it.
+ */
+function gatedApi(session: Session): AnkiApi {
+  const handler: ProxyHandler<object> = {
+    get(_target, prop) {
+      if (typeof prop !== 'string') return undefined;
+      if (prop === 'then') return undefined; // not a thenable
+      return async (...args: unknown[]): Promise<unknown> => {
+        await session.ready;
+        const client = session.currentClient as unknown as Record<string, unknown>;
+        const fn = client[prop];
+        if (typeof fn !== 'function') throw new TypeError(`AnkiApi has no method ${prop}`);
+        try {
+          const result: unknown = await (fn as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+          if (prop !== 'version') session.reportSuccess();
+          return result;
+        } catch (e) {
+          session.reportFailure(e);
+          throw e;
+        }
+      };
+    },
+  };
+  return new Proxy({}, handler) as AnkiApi;
+}
+
+export class Session implements AnkiSession, vscode.Disposable {
+  readonly client: AnkiApi;
+  private clientValue: AnkiApi | undefined;
+  private stateValue: ConnectionState = { kind: 'unknown' };
+  private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
+  private readonly clientEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidChangeClient = this.clientEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private apiKey: string | undefined;
+  /** Resolves once the API key has been read (the first client needs it). */
+  ready: Promise<void>;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryAttempt = 0;
+  private probing: Promise<ConnectionState> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    readonly log: vscode.LogOutputChannel,
+    private readonly factory: ClientFactory = defaultClientFactory,
+  ) {
+    this.client = gatedApi(this);
+    this.ready = this.loadKey();
+    this.disposables.push(
+      this.stateEmitter,
+      this.clientEmitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(Settings.url) || e.affectsConfiguration(Settings.requestTimeout)) {
+          this.rebuild('settings changed');
+        }
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key === SECRET_API_KEY) {
+          this.ready = this.loadKey().then(() => this.rebuild('API key changed'));
+        }
+      }),
+    );
+  }
+
+  private async loadKey(): Promise<void> {
+    try {
+      const key = await this.secrets.get(SECRET_API_KEY);
+      this.apiKey = key === undefined || key === '' ? undefined : key;
+    } catch (e) {
+      this.log.warn(`Could not read the API key from secret storage: ${describeAnkiError(e).message}`);
+      this.apiKey = undefined;
+    }
+  }
+
+  /** The client for the current settings (built on first use). */
+  get currentClient(): AnkiApi {
+    if (!this.clientValue) this.clientValue = this.build();
+    return this.clientValue;
+  }
+
+  private settings(): { url: string; requestTimeoutMs: number } {
+    const cfg = vscode.workspace.getConfiguration(Settings.section);
+    return {
+      url: cfg.get<string>('url', 'http://127.0.0.1:8765').trim() || 'http://127.0.0.1:8765',
+      requestTimeoutMs: cfg.get<number>('requestTimeout', 30_000),
+    };
+  }
+
+  private build(): AnkiApi {
+    const s = this.settings();
+    this.log.info(`AnkiConnect at ${s.url}${this.apiKey ? ' (with API key)' : ''}, request timeout ${s.requestTimeoutMs} ms`);
+    return this.factory({
+      url: s.url,
+      apiKey: this.apiKey,
+      requestTimeoutMs: s.requestTimeoutMs,
+      onRequest: (e) => {
+        const line = formatRequestLog(e);
+        if (e.ok) this.log.debug(line);
+        else this.log.warn(line);
+      },
+    });
+  }
+
+  private rebuild(reason: string): void {
+    if (this.disposed) return;
+    this.log.info(`Reconnecting: ${reason}`);
+    this.clientValue = undefined;
+    this.apply({ type: 'reset' });
+    this.clientEmitter.fire();
+    void this.check();
+  }
+
+  get url(): string {
+    return this.settings().url;
+  }
+
+  get hasApiKey(): boolean {
+    return this.apiKey !== undefined;
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  get pageSize(): number {
+    const n = vscode.workspace.getConfiguration(Settings.section).get<number>('pageSize', DEFAULT_PAGE_SIZE);
+    return Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_PAGE_SIZE;
+  }
+
+  reportSuccess(): void {
+    this.apply({ type: 'success' });
+  }
+
+  reportFailure(error: unknown): void {
+    const d = describeAnkiError(error);
+    this.apply({ type: 'failure', kind: d.kind, message: d.message });
+  }
+
+  /** Probes AnkiConnect (`version`). Concurrent calls share one probe. */
+  check(opts: { background?: boolean } = {}): Promise<ConnectionState> {
+    if (this.probing) return this.probing;
+    this.apply({ type: 'probe', background: opts.background === true });
+    this.probing = (async () => {
+      try {
+        const version = await this.client.version();
+        this.apply({ type: 'success', version });
+      } catch {
+        // reportFailure already ran inside the gated client.
+        if (this.stateValue.kind === 'connecting') {
+          this.apply({ type: 'failure', kind: 'unknown', message: '' });
+        }
+      } finally {
+        this.probing = undefined;
+      }
+      this.scheduleRetry();
+      return this.stateValue;
+    })();
+    return this.probing;
+  }
+
+  /** Stores (or clears, with `undefined`) the API key; the client is rebuilt by the change event. */
+  async setApiKey(key: string | undefined): Promise<void> {
+    if (key === undefined || key === '') await this.secrets.delete(SECRET_API_KEY);
+    else await this.secrets.store(SECRET_API_KEY, key);
+  }
+
+  private apply(event: ConnEvent): void {
+    if (this.disposed) return;
+    const before = this.stateValue;
+    let next = transition(before, event);
+    // A probe that failed at request level (e.g. 'unknown') still has to leave the spinner.
+    if (event.type === 'failure' && next.kind === 'connecting') {
+      next = { kind: 'error', message: event.message || 'AnkiConnect did not answer as expected.' };
+    }
+    if (sameState(before, next)) return;
+    this.stateValue = next;
+    this.log.info(`Connection: ${describeState(next)}`);
+    if (next.kind === 'connected' || before.kind === 'connected' || event.type === 'reset') this.retryAttempt = 0;
+    this.scheduleRetry();
+    this.stateEmitter.fire(next);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.disposed || this.probing) return;
+    const delay = retryDelayMs(this.stateValue, this.retryAttempt);
+    if (delay === undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.retryAttempt++;
+      void this.check({ background: true });
+    }, delay);
+  }
+
+  /** Re-check now when not connected (e.g. on window focus). */
+  nudge(): void {
+    if (this.stateValue.kind !== 'connected' && this.stateValue.kind !== 'apiKey') void this.check({ background: true });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+export function describeState(s: ConnectionState): string {
+  switch (s.kind) {
+    case 'connected':
+      return `connected (AnkiConnect API ${s.version})`;
+    case 'unknown':
+    case 'connecting':
+      return s.kind;
+    default:
+      return `${s.kind}: ${s.message}`;
+  }
+}
