@@ -275,11 +275,11 @@ export function codeServerArgs({ port, userDataDir, extensionsDir, host = '127.0
 }
 
 /** Starts code-server (own process group) and waits for /healthz. */
-export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env, logFile, testDriver = true, timeoutMs = 60000 }) {
-  const args = [...codeServerArgs({ port, userDataDir, extensionsDir, testDriver })];
+export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, extensionsDir, folder, env, logFile, testDriver = true, timeoutMs = 60000 }) {
+  const args = [...codeServerArgs({ port, host, userDataDir, extensionsDir, testDriver })];
   if (folder) args.push(folder);
   const child = spawnGroup(node24, args, { env, logFile, label: 'code-server' });
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   let exited = null;
   child.exited.then((e) => (exited = e));
   await waitFor(
