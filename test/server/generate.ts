@@ -1,0 +1,336 @@
+/**
+ * Deterministic sample collection that looks like a real learner's: nested decks, several note types,
+ * HTML fields (ruby, <b>, <br>, media references), cloze notes, hierarchical tags, unicode, mixed card states.
+ */
+import { Collection, type Card, type Note } from './collection';
+import type { Model } from './models';
+import { cardOrdinals } from './render';
+
+export interface GenerateOptions {
+  notes: number;
+  seed?: number;
+  /** reference time in epoch ms (default: now rounded down to the hour) */
+  now?: number;
+}
+
+/** mulberry32 */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KANJI: Array<[string, string, string]> = [
+  ['日', 'にち', 'day'], ['本', 'ほん', 'book'], ['学', 'がく', 'study'], ['生', 'せい', 'life'], ['先', 'せん', 'previous'],
+  ['電', 'でん', 'electric'], ['車', 'しゃ', 'vehicle'], ['語', 'ご', 'language'], ['会', 'かい', 'meeting'], ['社', 'しゃ', 'company'],
+  ['大', 'だい', 'big'], ['小', 'しょう', 'small'], ['国', 'こく', 'country'], ['人', 'じん', 'person'], ['時', 'じ', 'time'],
+  ['間', 'かん', 'interval'], ['年', 'ねん', 'year'], ['月', 'げつ', 'month'], ['気', 'き', 'spirit'], ['天', 'てん', 'heaven'],
+  ['水', 'すい', 'water'], ['火', 'か', 'fire'], ['木', 'もく', 'tree'], ['金', 'きん', 'gold'], ['土', 'ど', 'soil'],
+  ['山', 'さん', 'mountain'], ['川', 'せん', 'river'], ['田', 'でん', 'rice field'], ['花', 'か', 'flower'], ['雨', 'う', 'rain'],
+  ['食', 'しょく', 'food'], ['飲', 'いん', 'drink'], ['話', 'わ', 'talk'], ['読', 'どく', 'read'], ['書', 'しょ', 'write'],
+  ['新', 'しん', 'new'], ['古', 'こ', 'old'], ['高', 'こう', 'high'], ['安', 'あん', 'cheap'], ['長', 'ちょう', 'long'],
+  ['東', 'とう', 'east'], ['西', 'せい', 'west'], ['南', 'なん', 'south'], ['北', 'ほく', 'north'], ['駅', 'えき', 'station'],
+  ['店', 'てん', 'shop'], ['道', 'どう', 'road'], ['意', 'い', 'mind'], ['味', 'み', 'taste'], ['経', 'けい', 'pass through'],
+];
+
+const N5_WORDS: Array<[string, string, string]> = [
+  ['食べる', 'たべる', 'to eat'], ['飲む', 'のむ', 'to drink'], ['行く', 'いく', 'to go'], ['来る', 'くる', 'to come'],
+  ['見る', 'みる', 'to see'], ['聞く', 'きく', 'to listen'], ['話す', 'はなす', 'to speak'], ['読む', 'よむ', 'to read'],
+  ['書く', 'かく', 'to write'], ['買う', 'かう', 'to buy'], ['待つ', 'まつ', 'to wait'], ['起きる', 'おきる', 'to get up'],
+  ['寝る', 'ねる', 'to sleep'], ['学校', 'がっこう', 'school'], ['先生', 'せんせい', 'teacher'], ['友達', 'ともだち', 'friend'],
+  ['電車', 'でんしゃ', 'train'], ['天気', 'てんき', 'weather'], ['時間', 'じかん', 'time'], ['今日', 'きょう', 'today'],
+];
+
+const VERBS = ['hablar', 'comer', 'vivir', 'ser', 'estar', 'tener', 'hacer', 'poder', 'decir', 'ir', 'ver', 'dar', 'saber',
+  'querer', 'llegar', 'pasar', 'deber', 'poner', 'parecer', 'quedar', 'creer', 'llevar', 'dejar', 'seguir', 'encontrar',
+  'llamar', 'venir', 'pensar', 'salir', 'volver', 'tomar', 'conocer', 'vivir', 'sentir', 'tratar', 'mirar', 'contar',
+  'empezar', 'esperar', 'buscar'];
+const IRREGULAR = new Set(['ser', 'estar', 'tener', 'hacer', 'poder', 'decir', 'ir', 'ver', 'dar', 'saber', 'querer', 'poner', 'venir', 'salir']);
+const PERSONS = ['yo', 'tú', 'él/ella', 'nosotros', 'vosotros', 'ellos'];
+const TENSES = ['presente', 'pretérito', 'imperfecto', 'futuro', 'condicional', 'subjuntivo'];
+
+const DRUGS: Array<[string, string, string]> = [
+  ['Amoxicillin', 'β-lactam (penicillin)', 'cell wall synthesis'],
+  ['Ceftriaxone', 'third-generation cephalosporin', 'cell wall synthesis'],
+  ['Vancomycin', 'glycopeptide', 'peptidoglycan polymerisation'],
+  ['Azithromycin', 'macrolide', 'the 50S ribosomal subunit'],
+  ['Doxycycline', 'tetracycline', 'the 30S ribosomal subunit'],
+  ['Ciprofloxacin', 'fluoroquinolone', 'DNA gyrase'],
+  ['Gentamicin', 'aminoglycoside', 'the 30S ribosomal subunit'],
+  ['Trimethoprim', 'dihydrofolate reductase inhibitor', 'folate synthesis'],
+  ['Metronidazole', 'nitroimidazole', 'DNA integrity (free radicals)'],
+  ['Linezolid', 'oxazolidinone', 'the 50S initiation complex'],
+  ['Meropenem', 'carbapenem', 'cell wall synthesis'],
+  ['Clindamycin', 'lincosamide', 'the 50S ribosomal subunit'],
+];
+const DRUG_FACTS = ['is a {{c1::CLASS}} antibiotic', 'acts on {{c1::TARGET}}', 'belongs to the {{c1::CLASS}} class and inhibits {{c2::TARGET}}'];
+
+const CAPITALS: Array<[string, string, string]> = [
+  ['France', 'Paris', '🇫🇷'], ['Japan', 'Tokyo', '🇯🇵'], ['Spain', 'Madrid', '🇪🇸'], ['Germany', 'Berlin', '🇩🇪'],
+  ['Italy', 'Rome', '🇮🇹'], ['Brazil', 'Brasília', '🇧🇷'], ['Canada', 'Ottawa', '🇨🇦'], ['Australia', 'Canberra', '🇦🇺'],
+  ['Egypt', 'Cairo', '🇪🇬'], ['Peru', 'Lima', '🇵🇪'], ['Iceland', 'Reykjavík', '🇮🇸'], ['Vietnam', 'Hà Nội', '🇻🇳'],
+  ['Türkiye', 'Ankara', '🇹🇷'], ['Côte d’Ivoire', 'Yamoussoukro', '🇨🇮'], ['México', 'Ciudad de México', '🇲🇽'],
+];
+
+const FRENCH: Array<[string, string]> = [
+  ['la pomme', 'the apple'], ['le château', 'the castle'], ['être', 'to be'], ['la forêt', 'the forest'],
+  ['l’élève', 'the pupil'], ['déjà', 'already'], ['le cœur', 'the heart'], ['naïf', 'naive'], ['où', 'where'],
+  ['la fenêtre', 'the window'], ['Noël', 'Christmas'], ['garçon', 'boy'],
+];
+
+const MISC: Array<[string, string]> = [
+  ['What does <b>HTTP</b> stand for?', 'HyperText Transfer Protocol'],
+  ['Speed of light (m/s)', '299&nbsp;792&nbsp;458'],
+  ['Who painted <i>The Starry Night</i>?', 'Vincent van Gogh<br><img src="starry-night.jpg">'],
+  ['Boiling point of water at sea level', '100 °C'],
+  ['Chemical symbol for gold', 'Au'],
+  ['Listen: [sound:bird-song.mp3]', 'A blackbird 🐦'],
+];
+
+interface DeckPlan {
+  name: string;
+  share: number;
+}
+
+/** Deck names in the sample collection (besides parents created automatically). */
+export const SAMPLE_DECKS = {
+  vocabulary: 'Japanese::JLPT N3::Vocabulary',
+  kanji: 'Japanese::JLPT N3::Kanji',
+  n5: 'Japanese::JLPT N5',
+  verbs: 'Spanish::Verbs',
+  antibiotics: 'Medicine::Pharmacology::Antibiotics',
+  capitals: 'Geography_World::Capitals (2024)',
+  french: 'Languages::Français ★ Vocabulaire',
+  default: 'Default',
+} as const;
+
+const PLAN: DeckPlan[] = [
+  { name: SAMPLE_DECKS.vocabulary, share: 0.45 },
+  { name: SAMPLE_DECKS.kanji, share: 0.1 },
+  { name: SAMPLE_DECKS.n5, share: 0.1 },
+  { name: SAMPLE_DECKS.verbs, share: 0.1 },
+  { name: SAMPLE_DECKS.antibiotics, share: 0.08 },
+  { name: SAMPLE_DECKS.capitals, share: 0.07 },
+  { name: SAMPLE_DECKS.french, share: 0.06 },
+  { name: SAMPLE_DECKS.default, share: 0.04 },
+];
+
+/** mixed-radix compound of KANJI entries, unique per index */
+function compound(index: number, minLen: number): Array<[string, string, string]> {
+  let len = minLen;
+  let i = index;
+  while (i >= KANJI.length ** len) {
+    i -= KANJI.length ** len;
+    len++;
+  }
+  const out: Array<[string, string, string]> = [];
+  for (let k = 0; k < len; k++) {
+    out.push(KANJI[i % KANJI.length] as [string, string, string]);
+    i = Math.floor(i / KANJI.length);
+  }
+  return out;
+}
+
+const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+
+export function generateCollection(opts: GenerateOptions): Collection {
+  const total = Math.max(0, Math.floor(opts.notes));
+  const rnd = prng(opts.seed ?? 1);
+  const nowMs = opts.now ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const nowS = Math.floor(nowMs / 1000);
+  const crt = Math.floor((nowS - 4 * 365 * 86400) / 86400) * 86400 + 4 * 3600;
+  const col = new Collection({ crt });
+  const today = Math.floor((nowS - crt) / 86400);
+  const model = (name: string): Model => col.modelByName(name) as Model;
+  const basic = model('Basic');
+  const reversed = model('Basic (and reversed card)');
+  const optional = model('Basic (optional reversed card)');
+  const typeIn = model('Basic (type in the answer)');
+  const cloze = model('Cloze');
+  const japanese = model('Japanese (recognition)');
+
+  // decks get ids from their creation time (3+ years ago)
+  let deckTime = nowMs - 3.5 * 365 * 86400_000;
+  for (const p of PLAN) {
+    col.ensureDeck(p.name, Math.floor(deckTime));
+    deckTime += 86400_000;
+  }
+
+  // counts per deck: remainder goes to the big vocabulary deck
+  const counts = PLAN.map((p) => Math.floor(total * p.share));
+  counts[0] = (counts[0] ?? 0) + total - counts.reduce((a, b) => a + b, 0);
+  // interleave decks over time like a real learner
+  const order: number[] = [];
+  counts.forEach((c, d) => {
+    for (let i = 0; i < c; i++) order.push(d);
+  });
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+
+  // note creation times: most spread over 3 years, the last 5% within the last 7 days
+  const recent = Math.floor(total * 0.05);
+  const oldSpan = 3 * 365 * 86400_000;
+  const oldStart = nowMs - oldSpan - 8 * 86400_000;
+  const oldGap = Math.max(20, Math.floor(oldSpan / Math.max(1, total - recent)));
+  const recentStart = nowMs - 7 * 86400_000;
+  const recentGap = Math.max(20, Math.floor((7 * 86400_000 - 3_600_000) / Math.max(1, recent)));
+  const perDeckIndex = PLAN.map(() => 0);
+  let newPos = 1;
+
+  for (let i = 0; i < total; i++) {
+    const d = order[i] as number;
+    const idx = perDeckIndex[d] ?? 0;
+    perDeckIndex[d] = idx + 1;
+    const isRecent = i >= total - recent;
+    const base = isRecent ? recentStart + (i - (total - recent)) * recentGap : oldStart + i * oldGap;
+    const nid = Math.floor(base + rnd() * Math.min(oldGap, recentGap) * 0.5);
+    const deckName = (PLAN[d] as DeckPlan).name;
+    let m: Model;
+    let fields: string[];
+    let tags: string[];
+    switch (deckName) {
+      case SAMPLE_DECKS.vocabulary: {
+        const parts = compound(idx, 2);
+        const expr = parts.map((p) => p[0]).join('');
+        const reading = parts.map((p) => p[1]).join('');
+        const meaning = parts.map((p) => p[2]).join(' + ');
+        m = japanese;
+        fields = [
+          expr,
+          `<ruby>${expr}<rt>${reading}</rt></ruby>`,
+          rnd() < 0.3 ? `<b>${meaning}</b><br>(compound)` : meaning,
+          rnd() < 0.5 ? `この<b>${expr}</b>はとても大切です。` : '',
+          rnd() < 0.4 ? `[sound:jp_${nid}.mp3]` : '',
+        ];
+        tags = ['jlpt::n3', 'vocab', ...(rnd() < 0.3 ? ['noun'] : []), ...(rnd() < 0.02 ? ['leech'] : [])];
+        break;
+      }
+      case SAMPLE_DECKS.kanji: {
+        const parts = compound(idx, 1);
+        const k = parts.map((p) => p[0]).join('');
+        m = basic;
+        fields = [`<b>${k}</b>`, `<ruby>${k}<rt>${parts.map((p) => p[1]).join('')}</rt></ruby><br>${parts.map((p) => p[2]).join(', ')}`];
+        tags = ['jlpt::n3', 'kanji'];
+        break;
+      }
+      case SAMPLE_DECKS.n5: {
+        const w = N5_WORDS[idx % N5_WORDS.length] as [string, string, string];
+        const cycle = Math.floor(idx / N5_WORDS.length);
+        m = rnd() < 0.5 ? reversed : basic;
+        fields = [cycle === 0 ? w[0] : `${w[0]}（${cycle}）`, `${w[2]}<br><ruby>${w[0]}<rt>${w[1]}</rt></ruby>`];
+        tags = ['jlpt::n5', ...(w[2].startsWith('to ') ? ['verb'] : ['noun'])];
+        break;
+      }
+      case SAMPLE_DECKS.verbs: {
+        const n = VERBS.length * PERSONS.length * TENSES.length;
+        const v = VERBS[idx % VERBS.length] as string;
+        const p = PERSONS[Math.floor(idx / VERBS.length) % PERSONS.length] as string;
+        const t = TENSES[Math.floor(idx / (VERBS.length * PERSONS.length)) % TENSES.length] as string;
+        const cycle = Math.floor(idx / n);
+        m = rnd() < 0.6 ? typeIn : reversed;
+        fields = [`${v} — <i>${p}</i>, ${t}${cycle ? ` (${cycle + 1})` : ''}`, `${p} ${v.slice(0, -2)}…`];
+        tags = ['verb', IRREGULAR.has(v) ? 'spanish::verbs::irregular' : 'spanish::verbs::regular'];
+        break;
+      }
+      case SAMPLE_DECKS.antibiotics: {
+        const [drug, cls, target] = DRUGS[idx % DRUGS.length] as [string, string, string];
+        const fact = (DRUG_FACTS[Math.floor(idx / DRUGS.length) % DRUG_FACTS.length] as string).replace('CLASS', cls).replace('TARGET', target);
+        const cycle = Math.floor(idx / (DRUGS.length * DRUG_FACTS.length));
+        m = cloze;
+        fields = [`<b>${drug}</b> ${fact}.${cycle ? ` <small>[${cycle}]</small>` : ''}`, rnd() < 0.5 ? 'See <i>Sanford Guide</i><br><img src="abx-table.png">' : ''];
+        tags = ['medicine::pharmacology', 'antibiotics', ...(rnd() < 0.1 ? ['marked'] : [])];
+        break;
+      }
+      case SAMPLE_DECKS.capitals: {
+        const [country, capital, flag] = CAPITALS[idx % CAPITALS.length] as [string, string, string];
+        const cycle = Math.floor(idx / CAPITALS.length);
+        m = reversed;
+        fields = [`Capital of ${country} ${flag}${cycle ? ` (${cycle + 1})` : ''}`, `${capital}<br><img src="map_${country.toLowerCase().replace(/[^a-z]/g, '')}.png">`];
+        tags = ['geography::capitals', ...(rnd() < 0.5 ? ['geography::europe'] : [])];
+        break;
+      }
+      case SAMPLE_DECKS.french: {
+        const [fr, en] = FRENCH[idx % FRENCH.length] as [string, string];
+        const cycle = Math.floor(idx / FRENCH.length);
+        m = optional;
+        fields = [`${fr}${cycle ? ` ${cycle + 1}` : ''}`, en, rnd() < 0.4 ? 'y' : ''];
+        tags = ['français', 'vocab'];
+        break;
+      }
+      default: {
+        const [q, a] = MISC[idx % MISC.length] as [string, string];
+        const cycle = Math.floor(idx / MISC.length);
+        m = basic;
+        fields = [`${q}${cycle ? ` (${cycle + 1})` : ''}`, a];
+        tags = rnd() < 0.5 ? [] : ['misc'];
+      }
+    }
+    const createdS = Math.floor(nid / 1000);
+    const edited = rnd() < 0.3 ? Math.min(nowS - 60, createdS + Math.floor(rnd() * (nowS - createdS))) : createdS;
+    const note: Note = { id: nid, mid: m.id, fields: fields.map((f) => f.normalize('NFC')), tags: col.canonifyTags(tags), mod: edited, usn: 0 };
+    let ords = cardOrdinals(m, note.fields);
+    if (ords.length === 0) ords = [0];
+    const deck = col.deckByName(deckName);
+    const cards: Card[] = ords.map((ord, k) => {
+      const ageDays = Math.floor((nowS - createdS) / 86400);
+      const r = rnd();
+      const card: Card = {
+        id: nid + 1 + k,
+        nid,
+        did: deck ? deck.id : 1,
+        odid: 0,
+        ord,
+        type: 0,
+        queue: 0,
+        due: 0,
+        ivl: 0,
+        factor: 0,
+        reps: 0,
+        lapses: 0,
+        left: 0,
+        mod: edited,
+        flags: rnd() < 0.03 ? 1 + Math.floor(rnd() * 4) : 0,
+      };
+      if (isRecent || r < 0.25) {
+        card.due = newPos++;
+      } else if (r < 0.32) {
+        card.type = 1;
+        card.queue = 1;
+        card.due = nowS - 600 + Math.floor(rnd() * 3600);
+        card.left = 1002;
+        card.reps = 1;
+      } else if (r < 0.35) {
+        card.type = 3;
+        card.queue = 1;
+        card.due = nowS + Math.floor(rnd() * 1200);
+        card.ivl = 1;
+        card.factor = 2300;
+        card.reps = 8;
+        card.lapses = 1;
+        card.left = 1001;
+      } else {
+        card.type = 2;
+        card.queue = 2;
+        card.ivl = 1 + Math.floor(rnd() * Math.min(365, Math.max(1, ageDays)));
+        card.due = today - 10 + Math.floor(rnd() * (card.ivl + 10));
+        card.factor = 1300 + 100 * Math.floor(rnd() * 16);
+        card.reps = 2 + Math.floor(rnd() * 20);
+        card.lapses = rnd() < 0.2 ? 1 + Math.floor(rnd() * 4) : 0;
+        if (r > 0.95) card.queue = -1;
+        else if (r > 0.93) card.queue = r > 0.94 ? -2 : -3;
+        card.mod = Math.max(edited, nowS - (card.due < today ? 86400 : 86400 * 3));
+      }
+      return card;
+    });
+    col.insertRaw(note, cards);
+  }
+  col.reservePosition(newPos);
+  return col;
+}
