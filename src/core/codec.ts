@@ -1,0 +1,20 @@
+// The engine's document codec and planner, wired from src/notes (pure: no `vscode` import).
+import { parseNewNoteDocument, parseNoteDocument, renderNewNoteTemplate, renderNote } from '../notes/document';
+import { planSave } from '../notes/planner';
+import type { NoteCodec } from './fsEngine';
+import type { NoteChange } from './saver';
+
+export const notesCodec: NoteCodec = {
+  render: renderNote,
+  parse: parseNoteDocument,
+  renderNewTemplate: (t) => renderNewNoteTemplate(t),
+  parseNew: (text, fieldNamesFor, noteTypeNames) => parseNewNoteDocument(text, fieldNamesFor, noteTypeNames),
+  diff: (loaded, edited) => {
+    const plan = planSave(loaded, edited);
+    const change: NoteChange = {};
+    if (plan.fields) change.fields = plan.fields;
+    if (plan.tags) change.tags = plan.tags;
+    if (plan.deck !== undefined) change.deck = plan.deck;
+    return change;
+  },
+};

@@ -1,0 +1,462 @@
+// The batched, conflict-safe saver (pure: no `vscode` import).
+//
+// `save()` calls that arrive together (Save All, several quick saves) are coalesced into ONE batch: the batch
+// collects until `windowMs` after the last arrival (at most `maxWindowMs` after the first), and while a
+// batch is in flight the next one collects. Per batch exactly 2 requests, whatever its size:
+//   1. `multi[notesInfo(ids), getDecks(known cards), deckNames]`: the conflict check;
+//   2. ONE `multi` with every non-conflicting note's actions, then `notesInfo` + `getDecks` to verify.
+// Each note gets its own outcome.
+import type { AnkiApi, CardId, MultiOutcome, NoteId, NoteInfo } from '../anki/api';
+import { actions, parseOutcome, type TypedAction } from '../anki/actions';
+import { AnkiConnectError, AnkiTransportError, describeAnkiError } from '../anki/errors';
+import type { EditedNote, NoteSnapshot } from '../notes/model';
+import { chunkIds } from './noteStore';
+import {
+  contentHash,
+  deckByCard,
+  describeDifferences,
+  noteName,
+  sameDeck,
+  sameFieldValue,
+  sameTags,
+  snapshotFromInfo,
+} from './snapshot';
+
+/** What a save changes, relative to the loaded note (computed from the planner's plan). */
+export interface NoteChange {
+  /** Changed fields only. */
+  fields?: Record<string, string>;
+  /** The full new tag list (updateNoteTags replaces all tags). */
+  tags?: string[];
+  /** Move every card of the note to this deck. */
+  deck?: string;
+}
+
+export function isEmptyChange(c: NoteChange): boolean {
+  return (c.fields === undefined || Object.keys(c.fields).length === 0) && c.tags === undefined && c.deck === undefined;
+}
+
+export interface SaveRequest {
+  noteId: NoteId;
+  edited: EditedNote;
+}
+
+export type SaveOutcome =
+  | {
+      kind: 'saved';
+      /** The note as Anki has it now (re-read); for an empty change, the loaded note. */
+      note: NoteSnapshot;
+      unchanged: boolean;
+      /** The deck the note was moved to did not exist: changeDeck created it. */
+      createdDeck?: string;
+      /** What was done, for the log. */
+      summary: string;
+    }
+  | { kind: 'conflict'; current: NoteSnapshot; message: string; differences: string[] }
+  | { kind: 'deleted'; message: string }
+  | { kind: 'verifyFailed'; current: NoteSnapshot; message: string }
+  | { kind: 'actionFailed'; current?: NoteSnapshot; message: string; error?: unknown }
+  | { kind: 'unavailable'; message: string; error: unknown; unknownOutcome: boolean }
+  | { kind: 'noPermissions'; message: string; error: unknown };
+
+export interface SaverLog {
+  info(message: string): void;
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface SaverOptions {
+  client: () => AnkiApi;
+  /** The version the editor loaded (what the user's text is based on). */
+  base: (id: NoteId) => { snapshot: NoteSnapshot; hash: string } | undefined;
+  /** What the edited document changes relative to the loaded note. */
+  diff: (base: NoteSnapshot, edited: EditedNote) => NoteChange;
+  windowMs?: number;
+  maxWindowMs?: number;
+  log?: SaverLog;
+}
+
+export interface SaverStats {
+  batches: number;
+  requests: number;
+  notes: number;
+  lastBatchSize: number;
+}
+
+interface Pending {
+  req: SaveRequest;
+  resolve: (o: SaveOutcome) => void;
+}
+
+interface Work {
+  item: Pending;
+  base: NoteSnapshot;
+  baseHash: string;
+  change: NoteChange;
+  current?: NoteSnapshot;
+  idx?: { fields?: number; tags?: number; deck?: number };
+}
+
+const RESOLVE_HINT =
+  'Your text is kept. Run "Anki: Compare with Anki\'s Version" to see both, or revert (File: Revert File) to take Anki\'s version.';
+
+function listFields(names: string[]): string {
+  return `${names.length === 1 ? 'field' : 'fields'} ${names.join(', ')}`;
+}
+
+export class Saver {
+  readonly stats: SaverStats = { batches: 0, requests: 0, notes: 0, lastBatchSize: 0 };
+  private readonly opts: SaverOptions;
+  private readonly windowMs: number;
+  private readonly maxWindowMs: number;
+  private pending: Pending[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private firstArrival = 0;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(opts: SaverOptions) {
+    this.opts = opts;
+    this.windowMs = opts.windowMs ?? 10;
+    this.maxWindowMs = opts.maxWindowMs ?? 50;
+  }
+
+  /** Queues a save; resolves with this note's own outcome (never rejects). */
+  save(req: SaveRequest): Promise<SaveOutcome> {
+    return new Promise<SaveOutcome>((resolve) => {
+      this.pending.push({ req, resolve });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight || this.pending.length > 0 || this.timer) {
+      if (this.inFlight) await this.inFlight;
+      else await new Promise((r) => setTimeout(r, this.windowMs));
+    }
+  }
+
+  private schedule(): void {
+    if (this.inFlight) return; // flushed when the batch in flight completes
+    const now = Date.now();
+    if (this.timer === undefined) this.firstArrival = now;
+    else clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.windowMs, this.firstArrival + this.maxWindowMs - now));
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.inFlight || this.pending.length === 0) return;
+    // One entry per note per batch; a second save of the same note waits for the next batch (its base is
+    // then the version the first save produced).
+    const seen = new Set<NoteId>();
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.pending) {
+      if (seen.has(p.req.noteId)) rest.push(p);
+      else {
+        seen.add(p.req.noteId);
+        batch.push(p);
+      }
+    }
+    this.pending = rest;
+    const run = this.runBatch(batch).catch((e: unknown) => {
+      // Defensive: runBatch resolves every item itself; anything escaping is a bug, reported per note.
+      const message = `Saving failed unexpectedly: ${describeAnkiError(e).message}`;
+      this.opts.log?.warn(message);
+      for (const p of batch) p.resolve({ kind: 'actionFailed', message, error: e });
+    });
+    this.inFlight = run.finally(() => {
+      this.inFlight = undefined;
+      if (this.pending.length > 0) this.schedule();
+    });
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    this.stats.batches++;
+    this.stats.lastBatchSize = batch.length;
+    this.stats.notes += batch.length;
+    const work: Work[] = [];
+    for (const item of batch) {
+      const b = this.opts.base(item.req.noteId);
+      if (!b) {
+        item.resolve({
+          kind: 'actionFailed',
+          message: `Note ${item.req.noteId} was not loaded from Anki before saving: re-open it and save again. Your text is kept.`,
+        });
+        continue;
+      }
+      const change = this.opts.diff(b.snapshot, item.req.edited);
+      if (isEmptyChange(change)) {
+        item.resolve({ kind: 'saved', note: b.snapshot, unchanged: true, summary: 'no changes' });
+        continue;
+      }
+      work.push({ item, base: b.snapshot, baseHash: b.hash, change });
+    }
+    if (work.length === 0) return;
+    const client = this.opts.client();
+
+    // ---- request 1: conflict check
+    const ids = work.map((w) => w.base.id);
+    const cards = [...new Set(work.flatMap((w) => w.base.cards))];
+    const infoEntries = chunkIds(ids).map((c) => actions.notesInfo(c));
+    const getDecksEntry = actions.getDecks(cards);
+    const deckNamesEntry = actions.deckNames();
+    const checkEntries: TypedAction<unknown>[] = [...infoEntries, getDecksEntry, deckNamesEntry];
+    let checkOut: MultiOutcome[];
+    try {
+      this.stats.requests++;
+      checkOut = await client.multi(checkEntries);
+    } catch (e) {
+      this.failAll(work, e, false);
+      return;
+    }
+    let infos: Array<NoteInfo | undefined>;
+    let decks: Map<CardId, string>;
+    let deckNames: string[] | undefined;
+    try {
+      infos = this.readInfos(infoEntries, checkOut, 0);
+      const gd = parseOutcome(getDecksEntry, checkOut[infoEntries.length] ?? { ok: false, error: 'missing result' });
+      if (!gd.ok) throw gd.cause;
+      decks = deckByCard(gd.value);
+      const dn = parseOutcome(deckNamesEntry, checkOut[infoEntries.length + 1] ?? { ok: false, error: 'missing result' });
+      deckNames = dn.ok ? dn.value : undefined;
+      const missing = infos.flatMap((n) => (n && n.cards[0] !== undefined && !decks.has(n.cards[0]) ? [n.cards[0]] : []));
+      if (missing.length > 0) {
+        // Cards were added to a note since it was loaded (rare): one more getDecks for their decks.
+        this.stats.requests++;
+        for (const [c, d] of deckByCard(await client.getDecks(missing))) decks.set(c, d);
+      }
+    } catch (e) {
+      this.failAll(work, e, false);
+      return;
+    }
+
+    const proceed: Work[] = [];
+    work.forEach((w, i) => {
+      const info = infos[i];
+      if (!info) {
+        w.item.resolve({
+          kind: 'deleted',
+          message: `${noteName(w.base)} was deleted in Anki since you opened it, so it cannot be saved. Your text is kept: copy it elsewhere, or add it again with "Anki: New Note".`,
+        });
+        return;
+      }
+      const first = info.cards[0];
+      const current = snapshotFromInfo(info, (first !== undefined ? decks.get(first) : undefined) ?? w.base.deck);
+      w.current = current;
+      if (contentHash(current) !== w.baseHash) {
+        const differences = describeDifferences(w.base, current);
+        const what = differences.length > 0 ? ` (${differences.join(', ')})` : '';
+        w.item.resolve({
+          kind: 'conflict',
+          current,
+          differences,
+          message: `${noteName(w.base)} changed in Anki since you opened it${what}. ${RESOLVE_HINT}`,
+        });
+        return;
+      }
+      proceed.push(w);
+    });
+    if (proceed.length === 0) return;
+
+    // ---- request 2: every note's actions, then notesInfo + getDecks to verify
+    const applyEntries: TypedAction<unknown>[] = [];
+    for (const w of proceed) {
+      const cur = w.current as NoteSnapshot;
+      w.idx = {};
+      if (w.change.fields && Object.keys(w.change.fields).length > 0) {
+        w.idx.fields = applyEntries.push(actions.updateNoteFields(cur.id, w.change.fields)) - 1;
+      }
+      if (w.change.tags) w.idx.tags = applyEntries.push(actions.updateNoteTags(cur.id, w.change.tags)) - 1;
+      if (w.change.deck !== undefined && cur.cards.length > 0) {
+        w.idx.deck = applyEntries.push(actions.changeDeck(cur.cards, w.change.deck)) - 1;
+      }
+    }
+    const verifyStart = applyEntries.length;
+    const verifyIds = proceed.map((w) => w.base.id);
+    const verifyInfoEntries = chunkIds(verifyIds).map((c) => actions.notesInfo(c));
+    const verifyCards = [...new Set(proceed.flatMap((w) => (w.current as NoteSnapshot).cards))];
+    const verifyDecksEntry = actions.getDecks(verifyCards);
+    applyEntries.push(...verifyInfoEntries, verifyDecksEntry);
+    let applyOut: MultiOutcome[];
+    try {
+      this.stats.requests++;
+      applyOut = await client.multi(applyEntries);
+    } catch (e) {
+      this.failAll(proceed, e, true);
+      return;
+    }
+
+    let after: Array<NoteInfo | undefined> | undefined;
+    let afterDecks: Map<CardId, string> | undefined;
+    let verifyError: string | undefined;
+    try {
+      after = this.readInfos(verifyInfoEntries, applyOut, verifyStart);
+      const gd = parseOutcome(verifyDecksEntry, applyOut[verifyStart + verifyInfoEntries.length] ?? { ok: false, error: 'missing result' });
+      if (gd.ok) afterDecks = deckByCard(gd.value);
+      else verifyError = gd.error;
+    } catch (e) {
+      verifyError = describeAnkiError(e).message;
+    }
+
+    proceed.forEach((w, i) => {
+      w.item.resolve(this.outcomeOf(w, applyOut, after?.[i], after !== undefined, afterDecks, verifyError, deckNames));
+    });
+  }
+
+  private readInfos(entries: TypedAction<unknown>[], out: MultiOutcome[], start: number): Array<NoteInfo | undefined> {
+    const infos: Array<NoteInfo | undefined> = [];
+    entries.forEach((entry, k) => {
+      const o = parseOutcome(entry as TypedAction<Array<NoteInfo | undefined>>, out[start + k] ?? { ok: false, error: 'missing result' });
+      if (!o.ok) throw o.cause;
+      infos.push(...o.value);
+    });
+    return infos;
+  }
+
+  private outcomeOf(
+    w: Work,
+    out: MultiOutcome[],
+    afterInfo: NoteInfo | undefined,
+    haveAfter: boolean,
+    afterDecks: Map<CardId, string> | undefined,
+    verifyError: string | undefined,
+    deckNames: string[] | undefined,
+  ): SaveOutcome {
+    const name = noteName(w.base);
+    const idx = w.idx ?? {};
+    const failed: Array<{ what: string; error: string }> = [];
+    const applied: string[] = [];
+    const fieldNames = Object.keys(w.change.fields ?? {});
+    const step = (i: number | undefined, what: string) => {
+      if (i === undefined) return;
+      const o = out[i];
+      if (o && o.ok) applied.push(what);
+      else failed.push({ what, error: o && !o.ok ? o.error : 'no result' });
+    };
+    step(idx.fields, listFields(fieldNames));
+    step(idx.tags, 'tags');
+    step(idx.deck, `deck (moved to ${w.change.deck ?? ''})`);
+
+    let current: NoteSnapshot | undefined;
+    if (afterInfo) {
+      const first = afterInfo.cards[0];
+      const deck = (first !== undefined ? afterDecks?.get(first) : undefined) ?? w.change.deck ?? (w.current as NoteSnapshot).deck;
+      current = snapshotFromInfo(afterInfo, deck);
+    }
+
+    if (failed.length > 0) {
+      const apiKey = failed.find((f) => new AnkiConnectError('multi', f.error).isApiKey);
+      if (apiKey && applied.length === 0) {
+        const err = new AnkiConnectError('updateNoteFields', apiKey.error);
+        return { kind: 'noPermissions', message: `${name} was not saved: ${err.message}`, error: err };
+      }
+      if (haveAfter && !afterInfo) {
+        return { kind: 'deleted', message: `${name} was deleted in Anki while it was being saved. Your text is kept.` };
+      }
+      const failedText = failed.map((f) => `${f.what} NOT saved (AnkiConnect: ${f.error})`).join('; ');
+      const message =
+        applied.length === 0
+          ? `${name} was not saved: ${failedText}. Nothing was changed in Anki. Your text is kept.`
+          : `Saving ${name} only partly worked: ${applied.join(' and ')} saved; ${failedText}. Your text is kept: fix the problem and save again to apply the rest.`;
+      const result: SaveOutcome = { kind: 'actionFailed', message, error: new AnkiConnectError('multi', failed[0]?.error ?? '') };
+      if (current) result.current = current;
+      return result;
+    }
+
+    if (!haveAfter || verifyError !== undefined) {
+      return {
+        kind: 'unavailable',
+        unknownOutcome: true,
+        error: new Error(verifyError ?? 'verification missing'),
+        message: `Anki accepted the changes to ${name}, but re-reading the note to check them failed (${verifyError ?? 'no result'}). Run "Anki: Compare with Anki's Version" to see what Anki has now. Your text is kept.`,
+      };
+    }
+    if (!current) {
+      return { kind: 'deleted', message: `${name} was deleted in Anki while it was being saved. Your text is kept.` };
+    }
+
+    // Verify: what Anki has now must be what we sent.
+    const problems: string[] = [];
+    const curFields = new Map(current.fields);
+    const lost: string[] = [];
+    const unknown: string[] = [];
+    for (const [f, v] of Object.entries(w.change.fields ?? {})) {
+      const now = curFields.get(f);
+      if (now === undefined) unknown.push(f);
+      else if (!sameFieldValue(now, v)) lost.push(f);
+    }
+    if (unknown.length > 0) {
+      problems.push(
+        `${listFields(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in note type ${current.noteType} in Anki (its fields: ${current.fields.map((f) => f[0]).join(', ')}), so Anki ignored ${unknown.length === 1 ? 'it' : 'them'}`,
+      );
+    }
+    if (lost.length > 0) {
+      problems.push(
+        `Anki did not keep the new ${listFields(lost)}: the note is probably open in Anki's Browser or an editor window, which silently discards edits made through AnkiConnect. Close the note in Anki's Browser or editor, then save again`,
+      );
+    }
+    if (w.change.tags && !sameTags(current.tags, w.change.tags)) {
+      problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
+    }
+    if (w.change.deck !== undefined && !sameDeck(current.deck, w.change.deck)) {
+      problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
+    }
+    if (problems.length > 0) {
+      const okParts = applied.filter((a) => !(lost.length > 0 && a.startsWith('field')));
+      return {
+        kind: 'verifyFailed',
+        current,
+        message: `${name} was not saved as written: ${problems.join('; ')}.${okParts.length > 0 && lost.length + unknown.length > 0 && applied.length > 1 ? ` (${okParts.filter((a) => !a.startsWith('field')).join(' and ')} did apply.)` : ''} Your text is kept.`,
+      };
+    }
+
+    let createdDeck: string | undefined;
+    if (w.change.deck !== undefined && deckNames && !deckNames.some((d) => sameDeck(d, w.change.deck as string))) {
+      createdDeck = current.deck;
+    }
+    const summary =
+      applied.join(', ') + (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '');
+    this.opts.log?.info(`Saved ${name} (${current.id}): ${summary}`);
+    const result: SaveOutcome = { kind: 'saved', note: current, unchanged: false, summary };
+    if (createdDeck !== undefined) result.createdDeck = createdDeck;
+    return result;
+  }
+
+  private failAll(work: Work[], e: unknown, duringApply: boolean): void {
+    const d = describeAnkiError(e);
+    this.opts.log?.warn(`Save batch of ${work.length} note(s) failed ${duringApply ? 'while applying' : 'during the conflict check'}: ${d.message}`);
+    const unknownOutcome =
+      duringApply && e instanceof AnkiTransportError && e.kind !== 'notRunning' && e.kind !== 'forbidden' && e.kind !== 'badUrl';
+    for (const w of work) {
+      const name = noteName(w.base);
+      let outcome: SaveOutcome;
+      if (e instanceof AnkiConnectError && e.isApiKey) {
+        outcome = { kind: 'noPermissions', message: `${name} was not saved: ${d.message}`, error: e };
+      } else if (unknownOutcome) {
+        outcome = {
+          kind: 'unavailable',
+          unknownOutcome: true,
+          error: e,
+          message: `The connection to Anki failed while saving ${name} (${d.message}). Some or all of the changes may have been applied — it is not known which. Your text is kept: run "Anki: Compare with Anki's Version" (or re-open the note) to see what Anki has now, then save again.`,
+        };
+      } else if (e instanceof AnkiTransportError) {
+        outcome = {
+          kind: 'unavailable',
+          unknownOutcome: false,
+          error: e,
+          message: `${name} was not saved: ${d.message} Nothing was changed in Anki. Your text is kept: save again when Anki is reachable.`,
+        };
+      } else {
+        outcome = {
+          kind: 'actionFailed',
+          error: e,
+          message: `${name} was not saved: ${d.message}${duringApply ? '' : ' Nothing was changed in Anki.'} Your text is kept.`,
+        };
+      }
+      w.item.resolve(outcome);
+    }
+  }
+}

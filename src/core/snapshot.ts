@@ -1,0 +1,92 @@
+// Note snapshots from AnkiConnect replies, content hashes and human-readable differences (pure: no `vscode`).
+import { createHash } from 'node:crypto';
+import type { CardId, NoteInfo } from '../anki/api';
+import type { NoteSnapshot } from '../notes/model';
+
+/** Builds a snapshot from a notesInfo entry and the deck of its first card. */
+export function snapshotFromInfo(info: NoteInfo, deck: string): NoteSnapshot {
+  const fields = Object.entries(info.fields)
+    .sort((a, b) => a[1].order - b[1].order)
+    .map(([name, f]): [string, string] => [name, f.value]);
+  const snap: NoteSnapshot = {
+    id: info.noteId,
+    deck,
+    noteType: info.modelName,
+    tags: [...info.tags],
+    fields,
+    cards: [...info.cards],
+  };
+  if (info.mod !== undefined) snap.mod = info.mod;
+  return snap;
+}
+
+/** Inverts a getDecks reply (deck -> cards) into card -> deck. */
+export function deckByCard(getDecks: Record<string, CardId[]>): Map<CardId, string> {
+  const m = new Map<CardId, string>();
+  for (const [deck, cards] of Object.entries(getDecks)) for (const c of cards) m.set(c, deck);
+  return m;
+}
+
+/** Hash of what a document shows: note type, deck, tags, fields (names, order and values). Not `mod`. */
+export function contentHash(n: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>): string {
+  return createHash('sha1')
+    .update(JSON.stringify([n.noteType, n.deck, n.tags, n.fields]))
+    .digest('hex');
+}
+
+/** What differs between two versions of a note, e.g. `["fields Back", "tags"]`. */
+export function describeDifferences(
+  a: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
+  b: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
+): string[] {
+  const out: string[] = [];
+  if (a.noteType !== b.noteType) out.push('note type');
+  const am = new Map(a.fields);
+  const bm = new Map(b.fields);
+  const changed: string[] = [];
+  for (const [name, v] of b.fields) if (am.get(name) !== v) changed.push(name);
+  for (const [name] of a.fields) if (!bm.has(name)) changed.push(name);
+  if (changed.length > 0) out.push(`${changed.length === 1 ? 'field' : 'fields'} ${changed.join(', ')}`);
+  else if (a.fields.map((f) => f[0]).join('\u0000') !== b.fields.map((f) => f[0]).join('\u0000')) out.push('field order');
+  if (JSON.stringify(a.tags) !== JSON.stringify(b.tags)) out.push('tags');
+  if (a.deck !== b.deck) out.push('deck');
+  return out;
+}
+
+/** Plain text of a field's HTML, shortened, for messages. */
+export function shortLabel(html: string, max = 40): string {
+  const text = html
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text === '') return '';
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+/** `"Hello"` (first field's text) or `note 1234` for messages. */
+export function noteName(n: Pick<NoteSnapshot, 'id' | 'fields'>): string {
+  const first = n.fields[0]?.[1] ?? '';
+  const label = shortLabel(first);
+  return label ? `"${label}"` : `note ${n.id}`;
+}
+
+/** Same text for Anki's purposes: Anki stores fields NFC-normalised. */
+export function sameFieldValue(a: string, b: string): boolean {
+  return a === b || a.normalize('NFC') === b.normalize('NFC');
+}
+
+/** Same tag set, ignoring order and case (Anki may adopt an existing tag's case). */
+export function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  const norm = (t: readonly string[]) => [...new Set(t.map((x) => x.normalize('NFC').toLowerCase()))].sort().join(' ');
+  return norm(a) === norm(b);
+}
+
+/** Same deck name as Anki compares them (normalised, case-insensitive). */
+export { sameDeck } from '../notes/deckName';

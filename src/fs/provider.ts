@@ -1,0 +1,189 @@
+// The `anki:` FileSystemProvider: a thin adapter over the pure engine (src/core/fsEngine.ts). It maps engine
+// results to VS Code types, errors to `FileSystemError` (src/fs/errors.ts) and engine events to
+// `onDidChangeFile`.
+import * as vscode from 'vscode';
+import type { AnkiApi, NoteId } from '../anki/api';
+import { FsEngine, type CollectionChange, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { FsEngineError } from '../core/fsErrors';
+import type { DocumentProblem } from '../notes/model';
+import { isConnectionError, toFileSystemError } from './errors';
+
+export const ANKI_SCHEME = 'anki';
+
+/** What the provider needs from the session (a subset of `AnkiSession`, so tests can pass a small object). */
+export interface FsSession {
+  readonly client: AnkiApi;
+  readonly log: EngineLog & { debug?(message: string): void };
+  reportFailure?(error: unknown): void;
+}
+
+/** Where document problems go (a `DiagnosticCollection` in VS Code; a map in tests). */
+export interface DiagnosticsSink {
+  set(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): void;
+  delete(uri: vscode.Uri): void;
+}
+
+export function toDiagnostics(problems: readonly DocumentProblem[]): vscode.Diagnostic[] {
+  return problems.map((p) => {
+    const line = Math.max(0, p.line - 1);
+    const col = Math.max(0, p.column - 1);
+    const endLine = p.endLine !== undefined ? Math.max(0, p.endLine - 1) : line;
+    const endCol = p.endColumn !== undefined ? Math.max(0, p.endColumn - 1) : col + 1;
+    const d = new vscode.Diagnostic(new vscode.Range(line, col, endLine, endCol), p.message, vscode.DiagnosticSeverity.Error);
+    d.source = 'Anki Files';
+    d.code = p.code;
+    return d;
+  });
+}
+
+export interface ProviderOptions {
+  codec: NoteCodec;
+  diagnostics?: DiagnosticsSink;
+  saveWindowMs?: number;
+  canonicalDelayMs?: number;
+}
+
+export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  readonly engine: FsEngine;
+  private readonly fileEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]> = this.fileEmitter.event;
+  private readonly collectionEmitter = new vscode.EventEmitter<CollectionChange>();
+  /** Decks/notes created, moved, deleted or edited through the file system. */
+  readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
+  private readonly session: FsSession;
+  private readonly diagnostics: DiagnosticsSink | undefined;
+
+  constructor(session: FsSession, opts: ProviderOptions) {
+    this.session = session;
+    this.diagnostics = opts.diagnostics;
+    const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
+      client: () => this.session.client,
+      codec: opts.codec,
+      log: session.log,
+      onFileEvents: (events) => this.fireFileEvents(events),
+      onCollectionChange: (change) => this.collectionEmitter.fire(change),
+    };
+    if (opts.saveWindowMs !== undefined) engineOpts.saveWindowMs = opts.saveWindowMs;
+    if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
+    this.engine = new FsEngine(engineOpts);
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+    this.fileEmitter.dispose();
+    this.collectionEmitter.dispose();
+  }
+
+  uriFor(path: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: ANKI_SCHEME, path });
+  }
+
+  uriForNote(deck: string, sortFieldHtml: string, noteId: NoteId): vscode.Uri {
+    return this.uriFor(this.engine.pathForNote(deck, sortFieldHtml, noteId));
+  }
+
+  noteIdOf(uri: vscode.Uri): NoteId | undefined {
+    return uri.scheme === ANKI_SCHEME ? this.engine.noteIdOf(uri.path) : undefined;
+  }
+
+  private fireFileEvents(events: FileEvent[]): void {
+    const type = { changed: vscode.FileChangeType.Changed, created: vscode.FileChangeType.Created, deleted: vscode.FileChangeType.Deleted };
+    this.fileEmitter.fire(events.map((e) => ({ type: type[e.kind], uri: this.uriFor(e.path) })));
+  }
+
+  private async run<T>(op: string, uri: vscode.Uri, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (isConnectionError(e) || (e instanceof FsEngineError && isConnectionError(e.cause))) this.session.reportFailure?.(e instanceof FsEngineError ? e.cause : e);
+      throw toFileSystemError(e, op, uri.path, this.session.log);
+    }
+  }
+
+  // --- FileSystemProvider
+
+  watch(): vscode.Disposable {
+    // Every change we know of is fired for the notes we served; nothing to set up per watch.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.run('stat', uri, async () => {
+      const s = await this.engine.stat(uri.path);
+      return { type: s.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File, ctime: s.ctime, mtime: s.mtime, size: s.size };
+    });
+  }
+
+  readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
+    return this.run('readDirectory', uri, async () =>
+      (await this.engine.readDirectory(uri.path)).map(([name, kind]): [string, vscode.FileType] => [
+        name,
+        kind === 'directory' ? vscode.FileType.Directory : vscode.FileType.File,
+      ]),
+    );
+  }
+
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run('readFile', uri, () => this.engine.readFile(uri.path));
+  }
+
+  writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
+    return this.run('writeFile', uri, async () => {
+      try {
+        const r = await this.engine.writeFile(uri.path, content, { create: options.create, overwrite: options.overwrite });
+        this.diagnostics?.delete(uri);
+        this.session.log.debug?.(`writeFile ${uri.path}: ${r.summary}`);
+      } catch (e) {
+        if (e instanceof FsEngineError && e.kind === 'invalid') this.diagnostics?.set(uri, toDiagnostics(e.problems));
+        throw e;
+      }
+    });
+  }
+
+  createDirectory(uri: vscode.Uri): Promise<void> {
+    return this.run('createDirectory', uri, () => this.engine.createDirectory(uri.path));
+  }
+
+  delete(uri: vscode.Uri): Promise<void> {
+    return this.run('delete', uri, async () => {
+      await this.engine.delete(uri.path);
+      this.diagnostics?.delete(uri);
+    });
+  }
+
+  rename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<void> {
+    return this.run('rename', oldUri, async () => {
+      if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', 'Notes can only be moved within Anki.');
+      await this.engine.rename(oldUri.path, newUri.path);
+    });
+  }
+
+  // --- for the glue around the provider
+
+  /** Live validation of an edited document (no request). */
+  revalidate(uri: vscode.Uri, text: string): void {
+    if (!this.diagnostics) return;
+    const problems = this.engine.validate(uri.path, text);
+    if (problems.length === 0) this.diagnostics.delete(uri);
+    else this.diagnostics.set(uri, toDiagnostics(problems));
+  }
+
+  documentClosed(uri: vscode.Uri): void {
+    if (uri.scheme !== ANKI_SCHEME) return;
+    this.diagnostics?.delete(uri);
+    this.engine.closed(uri.path);
+  }
+
+  createDraft(deck: string, noteType: string, fieldNames: readonly string[]): vscode.Uri {
+    return this.uriFor(this.engine.createDraft(deck, noteType, fieldNames));
+  }
+
+  async checkForChanges(): Promise<void> {
+    try {
+      await this.engine.checkForChanges();
+    } catch (e) {
+      if (isConnectionError(e)) this.session.reportFailure?.(e);
+      this.session.log.warn(`Checking open notes for changes in Anki failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
