@@ -84,7 +84,8 @@ export function noteItem(el: NoteElement, uri: vscode.Uri, showDeck: boolean): v
 
 /** The tooltip filled in `resolveTreeItem`: note type, id, deck, each field (plain text) and tags. */
 export function noteTooltip(note: NoteSummary, maxFieldChars = 200): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
+  // Theme icons on before any user text is appended, so "$(…)" in a field is escaped, not drawn as an icon.
+  const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown('**');
   md.appendText(note.modelName);
   md.appendMarkdown('** · ');
@@ -106,7 +107,6 @@ export function noteTooltip(note: NoteSummary, maxFieldChars = 200): vscode.Mark
     md.appendMarkdown('$(tag) ');
     md.appendText(note.tags.join(' '));
   }
-  md.supportThemeIcons = true;
   return md;
 }
 

@@ -261,3 +261,138 @@ export class Diagnostic {
   }
 }
 // --- end of section: file system ---
+
+// ---------------------------------------------------------------------------------------------------------------
+// Section: views and UI (owner: decks/search/connection engineer). l10n, TreeItem, TreeItemCollapsibleState,
+// ThemeIcon, ThemeColor, MarkdownString, QuickPickItemKind, StatusBarAlignment, DataTransferItem, DataTransfer.
+// ---------------------------------------------------------------------------------------------------------------
+
+type L10nArg = string | number | boolean;
+
+function formatL10n(message: string, args: Record<string | number, unknown>): string {
+  // VS Code's format: {0}, {name}; unknown placeholders stay as they are.
+  return message.replace(/\{([^{}]+)\}/g, (whole, key: string) => (key in args ? String(args[key]) : whole));
+}
+
+export const l10n = {
+  t(
+    message: string | { message: string; args?: L10nArg[] | Record<string, unknown>; comment: string | string[] },
+    ...rest: unknown[]
+  ): string {
+    if (typeof message === 'object') {
+      const a = message.args ?? [];
+      return formatL10n(message.message, Array.isArray(a) ? { ...a } : a);
+    }
+    const first = rest[0];
+    if (rest.length === 1 && typeof first === 'object' && first !== null && !Array.isArray(first)) {
+      return formatL10n(message, first as Record<string, unknown>);
+    }
+    return formatL10n(message, { ...rest });
+  },
+  bundle: undefined as { [key: string]: string } | undefined,
+  uri: undefined as Uri | undefined,
+};
+
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class ThemeIcon {
+  static readonly File = new ThemeIcon('file');
+  static readonly Folder = new ThemeIcon('folder');
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+
+export class MarkdownString {
+  value: string;
+  isTrusted?: boolean | { readonly enabledCommands: readonly string[] };
+  supportThemeIcons?: boolean;
+  supportHtml?: boolean;
+  baseUri?: Uri;
+  constructor(value = '', supportThemeIcons = false) {
+    this.value = value;
+    this.supportThemeIcons = supportThemeIcons;
+  }
+  /** As VS Code: markdown syntax escaped, runs of spaces kept, newlines become paragraph breaks. */
+  appendText(value: string): MarkdownString {
+    const icons = this.supportThemeIcons ? value.replace(/\$\([a-z0-9-~]+\)/gi, (m) => `\\${m}`) : value;
+    this.value += icons
+      .replace(/[\\`*_{}[\]()#+\-!~]/g, '\\$&')
+      .replace(/([ \t]+)/g, (_m, g1: string) => '&nbsp;'.repeat(g1.length))
+      .replace(/>/gm, '\\>')
+      .replace(/\n/g, '\n\n');
+    return this;
+  }
+  appendMarkdown(value: string): MarkdownString {
+    this.value += value;
+    return this;
+  }
+  appendCodeblock(value: string, language = ''): MarkdownString {
+    this.value += `\n\`\`\`${language}\n${value}\n\`\`\`\n`;
+    return this;
+  }
+}
+
+export class TreeItem {
+  label?: string | { label: string; highlights?: Array<[number, number]> };
+  id?: string;
+  iconPath?: string | Uri | { light: string | Uri; dark: string | Uri } | ThemeIcon;
+  description?: string | boolean;
+  resourceUri?: Uri;
+  tooltip?: string | MarkdownString;
+  command?: { command: string; title: string; tooltip?: string; arguments?: unknown[] };
+  collapsibleState?: TreeItemCollapsibleState;
+  contextValue?: string;
+  accessibilityInformation?: { label: string; role?: string };
+  checkboxState?: unknown;
+  constructor(labelOrUri: string | { label: string } | Uri, collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {
+    if (labelOrUri instanceof Uri) this.resourceUri = labelOrUri;
+    else this.label = labelOrUri;
+    this.collapsibleState = collapsibleState;
+  }
+}
+
+export enum QuickPickItemKind {
+  Separator = -1,
+  Default = 0,
+}
+
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+
+export class DataTransferItem {
+  constructor(readonly value: unknown) {}
+  async asString(): Promise<string> {
+    return typeof this.value === 'string' ? this.value : JSON.stringify(this.value);
+  }
+  asFile(): undefined {
+    return undefined;
+  }
+}
+
+export class DataTransfer implements Iterable<[mimeType: string, item: DataTransferItem]> {
+  private readonly items = new Map<string, DataTransferItem>();
+  get(mimeType: string): DataTransferItem | undefined {
+    return this.items.get(mimeType.toLowerCase());
+  }
+  set(mimeType: string, value: DataTransferItem): void {
+    this.items.set(mimeType.toLowerCase(), value);
+  }
+  forEach(cb: (item: DataTransferItem, mimeType: string, dataTransfer: DataTransfer) => void): void {
+    for (const [m, i] of this.items) cb(i, m, this);
+  }
+  [Symbol.iterator](): IterableIterator<[mimeType: string, item: DataTransferItem]> {
+    return this.items[Symbol.iterator]();
+  }
+}
