@@ -1,0 +1,236 @@
+// The batched, conflict-safe saver through the provider, against the test server over real HTTP:
+// request counts per batch, conflicts (including same-size edits), verification, per-note outcomes, faults.
+import { afterEach, describe, expect, it } from 'vitest';
+import * as vscode from 'vscode';
+import { AnkiClient } from '../../src/anki/client';
+import { notesCodec } from '../../src/core/codec';
+import { AnkiFileSystemProvider } from '../../src/fs/provider';
+import { Collection, startTestServer } from '../server';
+import { basicNote, bytes, countRequests, makeFixture, rejection, text, uriOf, W, type Fixture } from './fsHelpers';
+
+let fx: Fixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+const DECK = 'Batch';
+
+async function setupMany(n: number) {
+  const ids: number[] = [];
+  fx = await makeFixture({
+    setup: (col) => {
+      for (let i = 0; i < n; i++) ids.push(basicNote(col, DECK, `Front ${i}`, `Back ${i}`, ['t']));
+    },
+  });
+  const uris = ids.map((id, i) => uriOf(DECK, `Front ${i}`, id));
+  const docs: string[] = [];
+  for (const u of uris) docs.push(text(await fx.provider.readFile(u)));
+  return { fx, ids, uris, docs };
+}
+
+const fieldsOf = (f: Fixture, id: number) => {
+  const n = f.srv.collection.getNote(id);
+  return n ? f.srv.collection.fieldsOf(n) : undefined;
+};
+
+describe('batching', () => {
+  it('Save All of 500 edited notes costs exactly 2 requests and applies every change', async () => {
+    const { fx, ids, uris, docs } = await setupMany(500);
+    const r = await countRequests(fx.srv, () =>
+      Promise.all(uris.map((u, i) => fx.provider.writeFile(u, bytes((docs[i] as string).replace(`Back: Back ${i}`, `Back: Edited ${i}`)), W))),
+    );
+    expect(r.requests).toBe(2);
+    expect(fx.provider.engine.saver.stats.lastBatchSize).toBe(500);
+    ids.forEach((id, i) => expect(fieldsOf(fx, id)?.Back).toBe(`Edited ${i}`));
+  });
+
+  it('saves arriving while a batch is in flight form the next batch (2 requests each)', async () => {
+    const { fx, ids, uris, docs } = await setupMany(6);
+    const before = fx.srv.stats.requests;
+    fx.srv.faults.delayNext(1, 80); // hold the first batch's conflict check
+    const first = Promise.all([0, 1, 2].map((i) => fx.provider.writeFile(uris[i] as vscode.Uri, bytes((docs[i] as string).replace(/Back: .*/, 'Back: A')), W)));
+    await new Promise((r) => setTimeout(r, 40));
+    const second = Promise.all([3, 4, 5].map((i) => fx.provider.writeFile(uris[i] as vscode.Uri, bytes((docs[i] as string).replace(/Back: .*/, 'Back: B')), W)));
+    await Promise.all([first, second]);
+    expect(fx.srv.stats.requests - before).toBe(4);
+    expect(fx.provider.engine.saver.stats.batches).toBe(2);
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['A', 'A', 'A', 'B', 'B', 'B']);
+  });
+
+  it('two quick saves of the same note: the second builds on the first (no false conflict)', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    const u = uris[0] as vscode.Uri;
+    const d = docs[0] as string;
+    await Promise.all([fx.provider.writeFile(u, bytes(d.replace(/Back: .*/, 'Back: one')), W), fx.provider.writeFile(u, bytes(d.replace(/Back: .*/, 'Back: two')), W)]);
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('two');
+  });
+});
+
+describe('conflicts', () => {
+  it('a same-size edit in Anki is caught: that note is refused, its text kept, the others saved', async () => {
+    const { fx, ids, uris, docs } = await setupMany(3);
+    const victim = ids[1] as number;
+    fx.srv.simulate.editInAnki(victim, { fields: { Back: 'Back X' } }); // same length as "Back 1"
+    const results = await Promise.allSettled(
+      uris.map((u, i) => fx.provider.writeFile(u, bytes((docs[i] as string).replace('Front: Front', 'Front: New')), W)),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const err = (results[1] as PromiseRejectedResult).reason as vscode.FileSystemError;
+    expect(err.message).toBe(
+      `"Front 1" changed in Anki since you opened it (field Back). Your text is kept. Run "Anki: Compare with Anki's Version" to see both, or revert (File: Revert File) to take Anki's version.`,
+    );
+    expect(fieldsOf(fx, victim)).toEqual({ Front: 'Front 1', Back: 'Back X' });
+    expect(fieldsOf(fx, ids[0] as number)?.Front).toBe('New 0');
+    // Revert shows Anki's version; comparing then saving again goes through knowingly.
+    expect(text(await fx.provider.readFile(uris[1] as vscode.Uri))).toContain('Back: Back X');
+  });
+
+  it('after Compare, a following save (Overwrite) goes through', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    const id = ids[0] as number;
+    const u = uris[0] as vscode.Uri;
+    fx.srv.simulate.editInAnki(id, { tags: ['u'] });
+    const mine = bytes((docs[0] as string).replace('Back: Back 0', 'Back: Mine'));
+    const e = await rejection(fx.provider.writeFile(u, mine, W));
+    expect(e.message).toMatch(/changed in Anki since you opened it \(tags\)/);
+    const cmp = await fx.provider.engine.compareBase(u.path);
+    expect(cmp.text).toContain('tags: [u]');
+    await fx.provider.writeFile(u, mine, W);
+    expect(fieldsOf(fx, id)?.Back).toBe('Mine');
+    expect(fx.srv.collection.getNote(id)?.tags).toEqual(['t']); // the user's document said [t]: knowingly overwritten
+  });
+
+  it('touched in Anki (mod moved, same content): the save goes through', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    fx.srv.simulate.touch(ids[0] as number);
+    await fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace('Back: Back 0', 'Back: ok')), W);
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('ok');
+  });
+
+  it('deleted in Anki: FileNotFound saying so', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    fx.srv.simulate.deleteNote(ids[0] as number);
+    const e = await rejection(fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace('Back: Back 0', 'Back: x')), W));
+    expect(e.code).toBe('FileNotFound');
+    expect(e.message).toMatch(/was deleted in Anki/);
+  });
+});
+
+describe('verification and per-note outcomes', () => {
+  it('open in Anki\'s browser: the edit is silently dropped, verification fails with the fix', async () => {
+    const { fx, ids, uris, docs } = await setupMany(2);
+    fx.srv.simulate.openInBrowser(ids[0] as number);
+    const results = await Promise.allSettled(
+      uris.map((u, i) => fx.provider.writeFile(u, bytes((docs[i] as string).replace(/Back: .*/, 'Back: changed')), W)),
+    );
+    expect(results[0]?.status).toBe('rejected');
+    expect(results[1]?.status).toBe('fulfilled');
+    const err = (results[0] as PromiseRejectedResult).reason as vscode.FileSystemError;
+    expect(err.message).toMatch(/Anki did not keep the new field Back/);
+    expect(err.message).toMatch(/Close the note in Anki's Browser or editor, then save again/);
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('Back 0');
+    // After closing the browser the same save succeeds (no false conflict).
+    fx.srv.simulate.closeBrowser();
+    await fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace(/Back: .*/, 'Back: changed')), W);
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('changed');
+  });
+
+  it('one failing multi entry: only that note fails, with its own message', async () => {
+    const { fx, ids, uris, docs } = await setupMany(3);
+    let n = 0;
+    fx.onRequest = () => {
+      if (++n === 1) fx.srv.faults.failMultiEntry(1, 'simulated failure'); // 2nd request's entry #1 = note 2's fields
+    };
+    const results = await Promise.allSettled(
+      uris.map((u, i) => fx.provider.writeFile(u, bytes((docs[i] as string).replace(/Back: .*/, 'Back: new')), W)),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const err = (results[1] as PromiseRejectedResult).reason as vscode.FileSystemError;
+    expect(err.message).toBe('"Front 1" was not saved: field Back NOT saved (AnkiConnect: simulated failure). Nothing was changed in Anki. Your text is kept.');
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['new', 'Back 1', 'new']);
+  });
+
+  it('partly applied: the message says exactly what applied, and a retry applies the rest', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    const edited = bytes((docs[0] as string).replace(/Back: .*/, 'Back: new').replace('tags: [t]', 'tags: [t, extra]'));
+    let n = 0;
+    fx.onRequest = () => {
+      if (++n === 1) fx.srv.faults.failMultiEntry(1, 'tags broke'); // entry #1 = updateNoteTags
+    };
+    const e = await rejection(fx.provider.writeFile(uris[0] as vscode.Uri, edited, W));
+    expect(e.message).toBe(
+      'Saving "Front 0" only partly worked: field Back saved; tags NOT saved (AnkiConnect: tags broke). Your text is kept: fix the problem and save again to apply the rest.',
+    );
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('new');
+    expect(fx.srv.collection.getNote(ids[0] as number)?.tags).toEqual(['t']);
+    fx.onRequest = undefined;
+    await fx.provider.writeFile(uris[0] as vscode.Uri, edited, W);
+    expect(fx.srv.collection.getNote(ids[0] as number)?.tags).toEqual(['extra', 't']);
+  });
+
+  it('connection reset during the apply request: Unavailable, says the outcome is unknown, never success', async () => {
+    const { fx, uris, docs } = await setupMany(2);
+    let n = 0;
+    fx.onRequest = () => {
+      if (++n === 1) fx.srv.faults.resetNext(1);
+    };
+    const results = await Promise.allSettled(
+      uris.map((u, i) => fx.provider.writeFile(u, bytes((docs[i] as string).replace(/Back: .*/, 'Back: lost?')), W)),
+    );
+    for (const r of results) {
+      expect(r.status).toBe('rejected');
+      const err = (r as PromiseRejectedResult).reason as vscode.FileSystemError;
+      expect(err.code).toBe('Unavailable');
+      expect(err.message).toMatch(/may have been applied — it is not known which/);
+      expect(err.message).toMatch(/Compare with Anki's Version/);
+    }
+  });
+
+  it('connection reset during the conflict check: Unavailable, nothing changed', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    fx.srv.faults.resetNext(1);
+    const e = await rejection(fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace(/Back: .*/, 'Back: x')), W));
+    expect(e.code).toBe('Unavailable');
+    expect(e.message).toMatch(/Nothing was changed in Anki/);
+    expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('Back 0');
+  });
+
+  it('Anki down: Unavailable with a specific message', async () => {
+    const { fx, uris, docs } = await setupMany(1);
+    await fx.srv.faults.refuseConnections(true);
+    const e = await rejection(fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace(/Back: .*/, 'Back: x')), W));
+    expect(e.code).toBe('Unavailable');
+    expect(e.message).toMatch(/not saved/);
+    expect(e.message).toMatch(/Start Anki|reach|running/i);
+    await fx.srv.faults.refuseConnections(false);
+  });
+});
+
+describe('API key', () => {
+  it('a rejected API key is NoPermissions', async () => {
+    const col = new Collection();
+    const id = basicNote(col, DECK, 'Keyed', 'note');
+    const srv = await startTestServer({ port: 0, latency: 'none', collection: col, apiKey: 'secret' });
+    try {
+      const good = new AnkiFileSystemProvider(
+        { client: new AnkiClient({ url: srv.url, apiKey: 'secret' }), log: { info() {}, warn() {}, error() {} } },
+        { codec: notesCodec },
+      );
+      const uri = uriOf(DECK, 'Keyed', id);
+      const doc = text(await good.readFile(uri));
+      const bad = new AnkiFileSystemProvider(
+        { client: new AnkiClient({ url: srv.url, apiKey: 'wrong' }), log: { info() {}, warn() {}, error() {} } },
+        { codec: notesCodec },
+      );
+      const e = await rejection(bad.readFile(uri));
+      expect(e.code).toBe('NoPermissions');
+      expect(e.message).toMatch(/API key/);
+      good.dispose();
+      bad.dispose();
+      expect(doc).toContain('Keyed');
+    } finally {
+      await srv.close();
+    }
+  });
+});
