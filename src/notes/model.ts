@@ -24,6 +24,14 @@ export interface EditedNote {
   fields: Array<[string, string]>;
 }
 
+/** What a "New Note" document says (no id yet); fields in the chosen note type's order. */
+export interface NewNoteDraft {
+  deck: string;
+  noteType: string;
+  tags: string[];
+  fields: Array<[string, string]>;
+}
+
 /** A problem in a document, with a 1-based position for diagnostics and messages. */
 export interface DocumentProblem {
   code:
@@ -40,7 +48,9 @@ export interface DocumentProblem {
     | 'badTags'
     | 'tagHasSpace'
     | 'emptyDeck'
-    | 'badDeck';
+    | 'badDeck'
+    /** New-note documents only: the chosen note type does not exist. */
+    | 'unknownNoteType';
   message: string;
   line: number;
   column: number;

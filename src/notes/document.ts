@@ -1,0 +1,625 @@
+// Note <-> YAML document codec (pure: no `vscode` import).
+//
+// A note renders as
+//
+//   # Anki note · Basic — edit deck, tags and fields; id and noteType are read-only
+//   id: 1502298033753
+//   deck: Japanese::JLPT N3
+//   noteType: Basic
+//   tags: [vocab, jlpt-n3]
+//   fields:
+//     Front: あいさつ
+//     Back: |-
+//       greeting<br>
+//       <b>formal</b>
+//
+// The keys (`id`, `deck`, `noteType`, `tags`, `fields`) are a contract other tools rely on. Field values are
+// the raw HTML, written so that they parse back as exactly the same string: plain when YAML would read
+// them back unchanged, a literal block scalar (`|-`, `|`, `|+`, with an indentation indicator when needed)
+// for multi-line text, and a double-quoted scalar with escapes for anything a block scalar cannot carry
+// exactly (carriage returns, control characters, NEL/LS/PS/BOM, trailing blanks on a line, …). Nothing is
+// ever folded (`lineWidth: 0`) and no rendered line ends in a blank, so editors that trim trailing
+// whitespace cannot change a value.
+//
+// Parsing reads plain scalars as the text the user typed (`Front: 123` is "123", `Front: true` is
+// "true", `Front:` is ""), never as YAML numbers/booleans/nulls.
+
+import {
+  Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Pair,
+  parseDocument,
+  Scalar,
+  visit,
+  YAMLMap,
+  YAMLSeq,
+  type ToStringOptions,
+} from 'yaml';
+import { z } from 'zod';
+import { deckNameIssues, normalizeDeckName, deckKey } from './deckName';
+import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from './model';
+
+export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
+
+/** The keys of a note document, in rendering order. */
+export const NOTE_KEYS = ['id', 'deck', 'noteType', 'tags', 'fields'] as const;
+export type NoteKey = (typeof NOTE_KEYS)[number];
+
+/** Stable stringify options: no folding, no trailing blanks, `[a, b]` flow sequences, empty values as `key:`. */
+export const YAML_TO_STRING_OPTIONS: ToStringOptions = {
+  lineWidth: 0,
+  minContentWidth: 0,
+  indent: 2,
+  indentSeq: true,
+  nullStr: '',
+  flowCollectionPadding: false,
+  // Escaped line breaks stay on one line: a multi-line double-quoted scalar would need lines ending in
+  // an escaped blank ("\ "), which an editor trimming trailing whitespace would silently corrupt.
+  doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering
+
+// Characters that only a double-quoted scalar can carry exactly (written as escapes): C0 controls other
+// than tab/newline (including CR), DEL and C1 controls, NEL/LS/PS (line breaks for some YAML readers and
+// "unusual line terminators" VS Code offers to remove), BOM/ZWNBSP, the non-characters U+FFFE/U+FFFF and
+// unpaired surrogates (which UTF-8 cannot encode).
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// The `yaml` library escapes double-quoted content with JSON.stringify, which leaves these characters raw.
+// They only ever occur inside double-quoted scalars of our output (every value containing one is forced to
+// double quotes, the header comment is sanitised), where these escapes are valid.
+const RAW_IN_DOUBLE_QUOTES_RE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
+function escapeRaw(ch: string): string {
+  switch (ch) {
+    case '\u0085':
+      return '\\N';
+    case '\u2028':
+      return '\\L';
+    case '\u2029':
+      return '\\P';
+    default: {
+      const code = ch.charCodeAt(0);
+      return code <= 0xff ? '\\x' + code.toString(16).toUpperCase().padStart(2, '0') : '\\u' + code.toString(16).toUpperCase().padStart(4, '0');
+    }
+  }
+}
+
+/** Whether a literal block scalar represents `value` exactly and robustly. */
+function literalBlockSafe(value: string): boolean {
+  // A leading line break would render as a line holding only indentation; a blank before a line break or
+  // at the very end is invisible and trimmed by editors.
+  return !value.startsWith('\n') && !/[ \t]\n/.test(value) && !/[ \t]$/.test(value);
+}
+
+type Place = 'block' | 'key' | 'flow';
+
+/** A scalar node for a text value with an explicit, exact style. */
+function textNode(value: string, place: Place): Scalar {
+  if (value === '' && place === 'block') {
+    const empty = new Scalar(null); // rendered as `key:` (nullStr ''), parsed back as ""
+    empty.type = Scalar.PLAIN;
+    return empty;
+  }
+  const node = new Scalar(value);
+  if (NEEDS_ESCAPE_RE.test(value)) node.type = Scalar.QUOTE_DOUBLE;
+  else if (value.includes('\n')) node.type = place === 'block' && literalBlockSafe(value) ? Scalar.BLOCK_LITERAL : Scalar.QUOTE_DOUBLE;
+  // Plain where YAML reads it back unchanged; the library switches to quotes for anything it would re-type
+  // (`123`, `true`, `~`), misread (`- x`, `a: b`, `#`, leading/trailing blanks, `[`, `,` in flow, …).
+  else node.type = Scalar.PLAIN;
+  return node;
+}
+
+/**
+ * A YAML node for a field value with the exact style `renderNote` uses, for code that edits a parsed note
+ * document through the `yaml` document API (`doc.setIn(['fields', name], fieldValueNode(text))`). Do not
+ * let the library choose: yaml 2.9 writes some values back wrongly with its default styles (e.g. " \n" as a
+ * `|+` block without indentation indicator, and "\0\n \n" as a multi-line double-quoted scalar).
+ */
+export function fieldValueNode(value: string): Scalar {
+  return textNode(value, 'block');
+}
+
+function keyNode(key: string): Scalar {
+  const node = new Scalar(key);
+  node.type = Scalar.PLAIN;
+  return node;
+}
+
+function flowSeq(items: readonly string[]): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.flow = true;
+  for (const item of items) seq.items.push(textNode(item, 'flow'));
+  return seq;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/gu, ' ');
+}
+
+function stringifyDoc(map: YAMLMap): string {
+  const doc = new Document();
+  doc.contents = map;
+  return doc.toString(YAML_TO_STRING_OPTIONS).replace(RAW_IN_DOUBLE_QUOTES_RE, escapeRaw);
+}
+
+/** The header comment of a note document (without the leading `#`). */
+export function noteHeader(noteType: string): string {
+  return ` Anki note · ${oneLine(noteType)} — edit deck, tags and fields; id and noteType are read-only`;
+}
+
+/** The YAML document for a note. */
+export function renderNote(note: NoteSnapshot): string {
+  const map = new YAMLMap();
+  map.commentBefore = noteHeader(note.noteType);
+  map.items.push(new Pair(keyNode('id'), new Scalar(note.id)));
+  map.items.push(new Pair(keyNode('deck'), textNode(note.deck, 'block')));
+  map.items.push(new Pair(keyNode('noteType'), textNode(note.noteType, 'block')));
+  map.items.push(new Pair(keyNode('tags'), flowSeq(note.tags)));
+  map.items.push(new Pair(keyNode('fields'), fieldsMap(note.fields)));
+  return stringifyDoc(map);
+}
+
+function fieldsMap(fields: ReadonlyArray<readonly [string, string]>): YAMLMap {
+  const map = new YAMLMap();
+  for (const [name, value] of fields) map.items.push(new Pair(textNode(name, 'key'), textNode(value, 'block')));
+  return map;
+}
+
+export interface NewNoteTemplate {
+  deck: string;
+  noteType: string;
+  fieldNames: readonly string[];
+  tags?: readonly string[];
+  /** Values to pre-fill (e.g. when re-rendering after the note type was changed); others are empty. */
+  values?: Readonly<Record<string, string>>;
+}
+
+/** The document for a note being created: no `id` yet (assigned by Anki on the first save). */
+export function renderNewNoteTemplate(t: NewNoteTemplate): string {
+  const map = new YAMLMap();
+  map.commentBefore =
+    ` New Anki note · ${oneLine(t.noteType)} — fill in the fields and save to create it; the id is assigned on save.` +
+    `\n You may still change deck, noteType and tags before the first save.`;
+  map.items.push(new Pair(keyNode('deck'), textNode(t.deck, 'block')));
+  map.items.push(new Pair(keyNode('noteType'), textNode(t.noteType, 'block')));
+  map.items.push(new Pair(keyNode('tags'), flowSeq(t.tags ?? [])));
+  const values = t.values ?? {};
+  map.items.push(
+    new Pair(
+      keyNode('fields'),
+      fieldsMap(t.fieldNames.map((n) => [n, Object.prototype.hasOwnProperty.call(values, n) ? (values[n] ?? '') : ''] as const)),
+    ),
+  );
+  return stringifyDoc(map);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+type YNode = unknown;
+type Range = readonly [number, number];
+
+class Problems {
+  private readonly items: DocumentProblem[] = [];
+  /** In document order. */
+  get list(): DocumentProblem[] {
+    return [...this.items].sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+  constructor(private readonly lc: LineCounter) {}
+  add(code: DocumentProblem['code'], message: string, range: Range): void {
+    const start = this.lc.linePos(range[0]);
+    const end = this.lc.linePos(Math.max(range[0], range[1]));
+    this.items.push({ code, message, line: start.line, column: start.col, endLine: end.line, endColumn: end.col });
+  }
+}
+
+function rangeOf(node: YNode, fallback: Range): Range {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const r = (node as { range?: unknown }).range;
+    if (Array.isArray(r) && typeof r[0] === 'number' && typeof r[1] === 'number') return [r[0], r[1]];
+  }
+  return fallback;
+}
+
+type TextOf = { ok: true; text: string } | { ok: false; found: 'a mapping' | 'a list' | 'a tagged value' };
+
+/**
+ * The text of a scalar as the user means it. Quoted and block scalars give their string value; a plain
+ * scalar gives its source text (so `123`, `true`, `null`, `~`, `1e3`, `0x1F` stay text) and an empty
+ * value gives "".
+ */
+function textOf(node: YNode, doc: Document.Parsed, text: string, depth = 0): TextOf {
+  if (node === null || node === undefined) return { ok: true, text: '' };
+  if (isAlias(node)) {
+    const target = depth < 16 ? node.resolve(doc) : undefined;
+    return target ? textOf(target, doc, text, depth + 1) : { ok: true, text: '' };
+  }
+  if (isMap(node)) return { ok: false, found: 'a mapping' };
+  if (isSeq(node)) return { ok: false, found: 'a list' };
+  if (isScalar(node)) {
+    const t = scalarText(node, text);
+    return t === undefined ? { ok: false, found: 'a tagged value' } : { ok: true, text: t };
+  }
+  return { ok: false, found: 'a tagged value' };
+}
+
+function scalarText(node: Scalar, text: string): string | undefined {
+  if (typeof node.value === 'string') return node.value;
+  if (node.type === Scalar.PLAIN || node.type === undefined) {
+    const src = node.srcToken;
+    if (src && 'source' in src && typeof src.source === 'string') return src.source;
+    const r = rangeOf(node, [0, 0]);
+    return text.slice(r[0], r[1]);
+  }
+  return undefined;
+}
+
+function keyText(node: YNode, doc: Document.Parsed, text: string): string | undefined {
+  const t = textOf(node, doc, text);
+  return t.ok ? t.text : undefined;
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment), by code point. */
+function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const at = (i: number, j: number): number => d[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= x.length; i++) {
+    const row = d[i];
+    if (!row) continue;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      row[j] = v;
+    }
+  }
+  return at(x.length, y.length);
+}
+
+/** The closest candidate to a typo (case-insensitive), if any is close enough. */
+export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const exactCase = candidates.find((c) => c.toLowerCase() === lower);
+  if (exactCase !== undefined) return exactCase;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(Math.max([...input].length, 3) / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function quoteList(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
+}
+
+// zod schemas for the values (positions are added from the YAML nodes).
+const tagSchema = z
+  .string()
+  .min(1, { message: 'A tag cannot be empty.' })
+  .refine((t) => !/[ \u3000]/.test(t), { message: 'tagHasSpace' })
+  // eslint-disable-next-line no-control-regex
+  .refine((t) => !/["\x00-\x1f\x7f]/.test(t), { message: 'Tags cannot contain double quotes (") or control characters: Anki removes them.' });
+
+interface ParsedParts {
+  problems: Problems;
+  id?: { text: string; range: Range };
+  deck?: { text: string; range: Range };
+  noteType?: { text: string; range: Range };
+  tags?: { list: string[]; range: Range };
+  /** Field entries in document order with key ranges; undefined when `fields` is missing or invalid. */
+  fields?: { entries: Array<{ name: string; value: string | undefined; keyRange: Range }>; range: Range };
+  mapRange: Range;
+  keyRanges: Partial<Record<NoteKey, Range>>;
+}
+
+function cleanYamlMessage(message: string): string {
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+/** Parses the YAML and checks what every note document needs; the per-mode checks come after. */
+function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fatal: DocumentProblem[] } {
+  const lc = new LineCounter();
+  const problems = new Problems(lc);
+  // Keys are compared by the text the user typed (so `123:` and `"123":` are the same field name).
+  const sameKey = (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (!isScalar(a) || !isScalar(b)) return false;
+    const ta = scalarText(a, text);
+    const tb = scalarText(b, text);
+    return ta !== undefined && ta === tb;
+  };
+  const doc = parseDocument(text, { keepSourceTokens: true, lineCounter: lc, uniqueKeys: sameKey, prettyErrors: false, strict: true });
+
+  // Duplicate keys are reported with the key's text; other errors make the structure unreliable.
+  const keyAt = new Map<number, string>();
+  if (doc.errors.some((e) => e.code === 'DUPLICATE_KEY')) {
+    visit(doc, {
+      Pair(_k, pair) {
+        const r = rangeOf(pair.key, [-1, -1]);
+        const t = keyText(pair.key, doc, text);
+        if (r[0] >= 0 && t !== undefined) keyAt.set(r[0], t);
+      },
+    });
+  }
+  let fatal = false;
+  for (const err of doc.errors) {
+    const range: Range = [err.pos[0], err.pos[1]];
+    if (err.code === 'DUPLICATE_KEY') {
+      const key = keyAt.get(err.pos[0]);
+      problems.add('duplicateKey', key !== undefined ? `Duplicate key "${key}": each key may appear only once.` : 'Duplicate key: each key may appear only once.', range);
+    } else {
+      fatal = true;
+      problems.add('yaml', `YAML syntax error: ${cleanYamlMessage(err.message)}`, range);
+    }
+  }
+  if (fatal) return { fatal: problems.list };
+
+  const all: Range = [0, text.length];
+  const contents: unknown = doc.contents;
+  if (!isMap(contents)) {
+    const expected = mode === 'existing' ? 'id, deck, noteType, tags and fields' : 'deck, noteType, tags and fields';
+    const what = contents === null || (isScalar(contents) && contents.value === null) ? 'The document is empty' : 'The document is not a mapping of keys to values';
+    problems.add('notAMapping', `${what}: a note document has the keys ${expected}.`, rangeOf(contents, all));
+    return { fatal: problems.list };
+  }
+
+  const parts: ParsedParts = { problems, mapRange: rangeOf(contents, all), keyRanges: {} };
+  const allowed: readonly string[] = mode === 'existing' ? NOTE_KEYS : NOTE_KEYS.filter((k) => k !== 'id');
+  for (const pair of contents.items) {
+    const kRange = rangeOf(pair.key, parts.mapRange);
+    const key = keyText(pair.key, doc, text);
+    if (key === undefined) {
+      problems.add('unknownKey', `Keys must be plain names; the keys are ${quoteList(allowed)}.`, kRange);
+      continue;
+    }
+    if (mode === 'new' && key === 'id') {
+      problems.add('unknownKey', 'A new note has no id yet: remove the "id" line (Anki assigns the id when the note is created).', kRange);
+      continue;
+    }
+    if (!allowed.includes(key)) {
+      const hint = closestName(key, allowed);
+      problems.add('unknownKey', `Unknown key "${key}".${hint ? ` Did you mean "${hint}"?` : ''} The keys are ${quoteList(allowed)}.`, kRange);
+      continue;
+    }
+    const k = key as NoteKey;
+    if (parts.keyRanges[k]) continue; // duplicate, already reported
+    parts.keyRanges[k] = kRange;
+    const value: unknown = pair.value;
+    const vRange = rangeOf(value, kRange);
+    if (k === 'tags') {
+      parts.tags = readTags(value, vRange, doc, text, problems);
+    } else if (k === 'fields') {
+      parts.fields = readFields(value, vRange, doc, text, problems);
+    } else {
+      const t = textOf(value, doc, text);
+      if (!t.ok) {
+        const code = k === 'deck' ? 'badDeck' : k === 'id' ? 'idChanged' : mode === 'new' ? 'unknownNoteType' : 'noteTypeChanged';
+        problems.add(code, `"${k}" must be a single value, not ${t.found}.`, vRange);
+      } else {
+        parts[k] = { text: t.text, range: vRange };
+      }
+    }
+  }
+  for (const k of allowed) {
+    if (parts.keyRanges[k as NoteKey]) continue;
+    if (mode === 'new' && k === 'tags') continue; // optional for new notes: no tags
+    const example = k === 'tags' ? ' (write "tags: []" for no tags)' : k === 'fields' ? ' (a mapping of field name to text)' : '';
+    problems.add('missingKey', `Missing key "${k}"${example}.`, [parts.mapRange[0], parts.mapRange[0]]);
+  }
+  return parts;
+}
+
+function readTags(value: unknown, range: Range, doc: Document.Parsed, text: string, problems: Problems): ParsedParts['tags'] {
+  if (value === null || value === undefined || (isScalar(value) && value.value === null && !value.srcToken)) {
+    return { list: [], range }; // `tags:` with nothing: no tags
+  }
+  if (!isSeq(value)) {
+    const t = textOf(value, doc, text);
+    const words = t.ok ? t.text.split(/[\s,]+/).filter((w) => w !== '') : [];
+    const hint = words.length > 0 ? ` Write it as a list: [${words.join(', ')}].` : ' Write it as a list, e.g. [vocab, verbs], or [] for none.';
+    problems.add('badTags', `"tags" must be a list of tags.${hint}`, range);
+    return undefined;
+  }
+  const list: string[] = [];
+  const ranges: Range[] = [];
+  let bad = false;
+  for (const item of value.items) {
+    const r = rangeOf(item, range);
+    const t = textOf(item, doc, text);
+    if (!t.ok) {
+      problems.add('badTags', `Each tag must be a single word, not ${t.found}.`, r);
+      bad = true;
+      continue;
+    }
+    list.push(t.text);
+    ranges.push(r);
+  }
+  const result = z.array(tagSchema).safeParse(list);
+  if (!result.success) {
+    bad = true;
+    for (const issue of result.error.issues) {
+      const index = typeof issue.path[0] === 'number' ? issue.path[0] : 0;
+      const r = ranges[index] ?? range;
+      const tag = list[index] ?? '';
+      if (issue.message === 'tagHasSpace') {
+        problems.add('tagHasSpace', `The tag "${tag}" contains a space: Anki separates tags by spaces. Write separate tags ([${tag.split(/[ \u3000]+/).filter((w) => w).join(', ')}]) or join the words with "_" or "-".`, r);
+      } else {
+        problems.add('badTags', issue.message, r);
+      }
+    }
+  }
+  const seen = new Map<string, string>();
+  list.forEach((tag, i) => {
+    const key = tag.normalize('NFC').toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.add('badTags', `Duplicate tag "${tag}"${first !== tag ? ` (same as "${first}": tags are case-insensitive in Anki)` : ''}: list each tag once.`, ranges[i] ?? range);
+      bad = true;
+    } else {
+      seen.set(key, tag);
+    }
+  });
+  return bad ? undefined : { list, range };
+}
+
+function readFields(value: unknown, range: Range, doc: Document.Parsed, text: string, problems: Problems): ParsedParts['fields'] {
+  if (!isMap(value)) {
+    const found = isSeq(value) ? 'a list' : 'a single value';
+    problems.add('notAMapping', `"fields" must be a mapping of field name to text (one "Name: text" line per field), not ${found}.`, range);
+    return undefined;
+  }
+  const entries: Array<{ name: string; value: string | undefined; keyRange: Range }> = [];
+  const seen = new Set<string>();
+  for (const pair of value.items) {
+    const kRange = rangeOf(pair.key, range);
+    const name = keyText(pair.key, doc, text);
+    if (name === undefined) {
+      problems.add('unknownField', 'Field names must be plain names.', kRange);
+      continue;
+    }
+    if (seen.has(name)) continue; // reported as a duplicate key
+    seen.add(name);
+    const v = textOf(pair.value, doc, text);
+    if (!v.ok) {
+      problems.add(
+        'fieldNotScalar',
+        `The field "${name}" must be text, not ${v.found}. Quote the text ("…") or use a block ("|" on this line and the text indented below).`,
+        rangeOf(pair.value, kRange),
+      );
+    }
+    entries.push({ name, value: v.ok ? v.text : undefined, keyRange: kRange });
+  }
+  return { entries, range };
+}
+
+/** Orders the document's fields as the note type does; reports unknown and (unless allowed) missing ones. */
+function matchFields(
+  parts: ParsedParts,
+  fieldNames: readonly string[],
+  noteType: string,
+  missingAllowed: boolean,
+): Array<[string, string]> | undefined {
+  const fields = parts.fields;
+  if (!fields) return undefined;
+  let ok = true;
+  const byName = new Map<string, string | undefined>();
+  for (const e of fields.entries) {
+    if (!fieldNames.includes(e.name)) {
+      ok = false;
+      const hint = closestName(e.name, fieldNames.filter((n) => !fields.entries.some((x) => x.name === n)));
+      parts.problems.add(
+        'unknownField',
+        `"${noteType}" notes have no field "${e.name}".${hint ? ` Did you mean "${hint}"?` : ''} Its fields are ${quoteList(fieldNames)}.`,
+        e.keyRange,
+      );
+    } else {
+      byName.set(e.name, e.value);
+      if (e.value === undefined) ok = false; // not text: reported by readFields
+    }
+  }
+  const result: Array<[string, string]> = [];
+  for (const name of fieldNames) {
+    const v = byName.get(name);
+    if (!byName.has(name) && !missingAllowed) {
+      ok = false;
+      const at = parts.keyRanges.fields ?? parts.mapRange;
+      parts.problems.add('missingField', `The field "${name}" is missing: every field of "${noteType}" must be listed (write "${name}:" with nothing after it for an empty field).`, at);
+    }
+    result.push([name, v ?? '']);
+  }
+  return ok ? result : undefined;
+}
+
+function checkDeck(parts: ParsedParts): string | undefined {
+  const deck = parts.deck;
+  if (!deck) return undefined;
+  const issues = deckNameIssues(deck.text);
+  for (const issue of issues) parts.problems.add(issue.code, issue.message, deck.range);
+  return issues.length === 0 ? deck.text : undefined;
+}
+
+/**
+ * Parses an edited note document against the note it was loaded from. All problems found are reported,
+ * each with a 1-based position.
+ */
+export function parseNoteDocument(text: string, loaded: NoteSnapshot): ParseResult<EditedNote> {
+  const parts = parseParts(text, 'existing');
+  if ('fatal' in parts) return { ok: false, problems: parts.fatal };
+  const { problems } = parts;
+
+  if (parts.id && parts.id.text !== String(loaded.id)) {
+    problems.add('idChanged', `The id identifies the note and cannot be changed: set it back to ${loaded.id}. To create a new note, use "Anki: New Note".`, parts.id.range);
+  }
+  if (parts.noteType && parts.noteType.text !== loaded.noteType) {
+    problems.add(
+      'noteTypeChanged',
+      `The note type is read-only here: set it back to "${loaded.noteType}". To change a note's type, use Change Note Type in Anki (Browse ▸ Notes ▸ Change Note Type…); the file then reloads.`,
+      parts.noteType.range,
+    );
+  }
+  const deck = checkDeck(parts);
+  if (deck !== undefined && parts.deck) {
+    const target = normalizeDeckName(deck);
+    const current = normalizeDeckName(loaded.deck);
+    if (target !== current && deckKey(target) === deckKey(current)) {
+      problems.add(
+        'badDeck',
+        `Deck names are case-insensitive in Anki: "${deck}" is the same deck as "${loaded.deck}", so this change would be ignored. Set it back to "${loaded.deck}"; to rename the deck, rename it in Anki.`,
+        parts.deck.range,
+      );
+    }
+  }
+  const fields = matchFields(parts, loaded.fields.map(([n]) => n), loaded.noteType, false);
+
+  if (problems.list.length > 0 || !parts.deck || !parts.tags || !fields) {
+    return { ok: false, problems: problems.list };
+  }
+  return { ok: true, note: { id: loaded.id, deck: parts.deck.text, noteType: loaded.noteType, tags: parts.tags.list, fields } };
+}
+
+/**
+ * Parses a "New Note" document (no `id`). `fieldNamesFor(noteType)` gives the note type's field names in
+ * order, or undefined when there is no such note type; `noteTypeNames` (optional) improves the message for
+ * a typo. Fields the document leaves out are created empty.
+ */
+export function parseNewNoteDocument(
+  text: string,
+  fieldNamesFor: (noteType: string) => readonly string[] | undefined,
+  noteTypeNames?: readonly string[],
+): ParseResult<NewNoteDraft> {
+  const parts = parseParts(text, 'new');
+  if ('fatal' in parts) return { ok: false, problems: parts.fatal };
+  const { problems } = parts;
+  checkDeck(parts);
+  let fields: Array<[string, string]> | undefined;
+  if (parts.noteType) {
+    const noteType = parts.noteType.text;
+    const names = fieldNamesFor(noteType);
+    if (!names) {
+      const hint = noteTypeNames ? closestName(noteType, noteTypeNames) : undefined;
+      const list = noteTypeNames && noteTypeNames.length <= 30 ? ` The note types are ${quoteList(noteTypeNames)}.` : '';
+      problems.add('unknownNoteType', `There is no note type "${noteType}" in Anki.${hint ? ` Did you mean "${hint}"?` : ''}${list}`, parts.noteType.range);
+    } else {
+      fields = matchFields(parts, names, noteType, true);
+    }
+  }
+  if (problems.list.length > 0 || !parts.deck || !parts.noteType || !fields) {
+    return { ok: false, problems: problems.list };
+  }
+  return { ok: true, note: { deck: parts.deck.text, noteType: parts.noteType.text, tags: parts.tags?.list ?? [], fields } };
+}

@@ -1,0 +1,181 @@
+// anki: paths <-> decks and notes (pure). A contract other tools rely on:
+//
+//   anki:/<deck>/<sub-deck>/…/<label>.<noteId>.yaml
+//
+// One folder per `::` level of the deck name. A folder name is the deck component with the few characters
+// that would break a path escaped reversibly as %XX (`%` itself, `/`, `\`, control characters, a name
+// equal to `.` or `..`, and the `.` of a trailing `.yaml` so a deck is never mistaken for a note);
+// everything else (unicode, spaces, `#`, `?`, dots…) stays readable.
+// The note file name is a short readable label (from the sort field) followed by the note id; only the id
+// identifies the note, so a stale or different label still resolves.
+//
+// Glue code must build URIs from these paths with `Uri.from({ scheme: 'anki', path })` / `uri.with({ path })`
+// and read them back from `uri.path`, never by concatenating strings into `Uri.parse` (`#` and `?` are
+// legal in deck names and are kept readable here).
+
+import type { NoteId } from '../anki/api';
+import { DECK_SEPARATOR } from './deckName';
+
+export type ParsedPath =
+  | { kind: 'root' }
+  | { kind: 'deck'; deck: string }
+  | { kind: 'note'; deck: string; noteId: NoteId; label: string }
+  /** A `.yaml` file without a trailing id in a deck folder: a new note being created. `name` is the file name without `.yaml`. */
+  | { kind: 'newNote'; deck: string; name: string }
+  | { kind: 'invalid'; reason: string };
+
+export const NOTE_FILE_EXTENSION = '.yaml';
+export const MAX_LABEL_LENGTH = 40;
+
+// eslint-disable-next-line no-control-regex
+const SEGMENT_ESCAPE_RE = /[%/\\\x00-\x1f\x7f]/g;
+
+function hexEscape(ch: string): string {
+  return '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** The folder name for one deck component. */
+export function encodeSegment(component: string): string {
+  if (component === '.') return '%2E';
+  if (component === '..') return '%2E%2E';
+  let s = component.replace(SEGMENT_ESCAPE_RE, hexEscape);
+  if (/\.yaml$/i.test(s)) s = s.slice(0, -5) + '%2E' + s.slice(-4);
+  return s;
+}
+
+/** The deck component for one folder name (inverse of `encodeSegment`; a `%` not followed by two hex digits is literal). */
+export function decodeSegment(segment: string): string {
+  return segment.replace(/%([0-7][0-9A-Fa-f])/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Folder names for a deck (one per `::` level). */
+export function deckToSegments(deck: string): string[] {
+  return deck.split(DECK_SEPARATOR).map(encodeSegment);
+}
+
+/** The deck name for folder names (inverse of `deckToSegments`). */
+export function segmentsToDeck(segments: readonly string[]): string {
+  return segments.map(decodeSegment).join(DECK_SEPARATOR);
+}
+
+/** `/<deck>/<sub-deck>/…` */
+export function deckPath(deck: string): string {
+  return '/' + deckToSegments(deck).join('/');
+}
+
+/** `/<deck>/…/<label>.<noteId>.yaml` */
+export function notePath(deck: string, sortFieldHtml: string, id: NoteId): string {
+  return `${deckPath(deck)}/${noteLabel(sortFieldHtml)}.${id}${NOTE_FILE_EXTENSION}`;
+}
+
+/** What an `anki:` path denotes. Accepts the path with or without a leading `/` and a trailing `/`. */
+export function parsePath(path: string): ParsedPath {
+  let p = path.startsWith('/') ? path.slice(1) : path;
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  if (p === '') return { kind: 'root' };
+  const segments = p.split('/');
+  for (const s of segments) {
+    if (s === '') return { kind: 'invalid', reason: `The path "${path}" contains an empty folder name.` };
+    if (s === '.' || s === '..') return { kind: 'invalid', reason: `The path "${path}" contains "${s}".` };
+  }
+  const last = segments[segments.length - 1] ?? '';
+  const isFile = last.endsWith(NOTE_FILE_EXTENSION);
+  const deckSegments = isFile ? segments.slice(0, -1) : segments;
+  if (deckSegments.length === 0) {
+    return { kind: 'invalid', reason: 'Notes live inside a deck folder, not at the top level.' };
+  }
+  const components = deckSegments.map(decodeSegment);
+  for (let i = 0; i < components.length; i++) {
+    const c = components[i] ?? '';
+    if (c.includes(DECK_SEPARATOR)) {
+      return { kind: 'invalid', reason: `The folder name "${c}" contains "::"; make one folder per deck level instead.` };
+    }
+    if (i < components.length - 1 && c.endsWith(':')) {
+      return { kind: 'invalid', reason: `The folder name "${c}" ends with ":", which cannot be followed by a sub-deck.` };
+    }
+  }
+  const deck = components.join(DECK_SEPARATOR);
+  if (!isFile) return { kind: 'deck', deck };
+  const stem = last.slice(0, -NOTE_FILE_EXTENSION.length);
+  if (stem === '') return { kind: 'invalid', reason: 'The file name is empty.' };
+  const m = /^(.*)\.(\d+)$/s.exec(stem);
+  if (m) {
+    const digits = m[2] ?? '';
+    const noteId = Number(digits);
+    if (!Number.isSafeInteger(noteId) || noteId <= 0) {
+      return { kind: 'invalid', reason: `"${digits}" is not a valid note id.` };
+    }
+    return { kind: 'note', deck, noteId, label: m[1] ?? '' };
+  }
+  return { kind: 'newNote', deck, name: stem };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Labels
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003',
+  thinsp: '\u2009', ndash: '–', mdash: '—', hellip: '…', laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’',
+  ldquo: '“', rdquo: '”', sbquo: '‚', bdquo: '„', copy: '©', reg: '®', trade: '™', deg: '°', middot: '·',
+  times: '×', divide: '÷', bull: '•', shy: '', zwj: '\u200d', zwnj: '\u200c', larr: '←', rarr: '→',
+  uarr: '↑', darr: '↓', harr: '↔', minus: '−', plusmn: '±', micro: 'µ', para: '¶', sect: '§', euro: '€',
+  pound: '£', yen: '¥', cent: '¢', frac12: '½', frac14: '¼', frac34: '¾', sup2: '²', sup3: '³',
+};
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/g, (whole, body: string) => {
+    if (body.startsWith('#')) {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
+      return String.fromCodePoint(code);
+    }
+    return NAMED_ENTITIES[body] ?? NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+
+const BLOCK_TAGS = 'br|div|p|li|ul|ol|tr|td|th|table|h[1-6]|hr|blockquote|pre|section|article|header|footer|dt|dd';
+
+/**
+ * Plain text of a field's HTML for labels: comments, `<script>`/`<style>` blocks and tags removed (block
+ * tags become a space), `[sound:…]` dropped, entities decoded (named and numeric), whitespace collapsed.
+ */
+export function stripHtml(html: string): string {
+  return decodeEntities(
+    html
+      .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+      .replace(/<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
+      .replace(new RegExp(`</?(?:${BLOCK_TAGS})\\b[^>]*>`, 'gi'), ' ')
+      .replace(/<\/?[a-zA-Z][^>]*>/g, '')
+      .replace(/\[sound:[^\]]*\]/g, ''),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+// Characters that break paths here or on common file systems (when a note is copied to disk), or that are
+// invisible/line-breaking: replaced by a space in labels.
+// eslint-disable-next-line no-control-regex
+const LABEL_UNSAFE_RE = /[/\\<>:"|?*#%\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * A short (≤ 40 code points) file-safe label for a note, from its sort field's HTML. Unicode is kept
+ * (Japanese stays readable); `note` when nothing readable is left.
+ */
+export function noteLabel(html: string): string {
+  let s = stripHtml(html).replace(LABEL_UNSAFE_RE, ' ').replace(/\s+/g, ' ').trim();
+  s = s.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
+  if ([...s].length > MAX_LABEL_LENGTH) {
+    let out = '';
+    let count = 0;
+    for (const { segment } of graphemes.segment(s)) {
+      const n = [...segment].length;
+      if (count + n > MAX_LABEL_LENGTH - 1) break;
+      out += segment;
+      count += n;
+    }
+    s = out.replace(/[.\s]+$/, '') + '…';
+  }
+  return s === '' || s === '…' ? 'note' : s;
+}

@@ -1,0 +1,92 @@
+// Save planner (pure): what must change in Anki for an edited note document, as few actions as possible.
+//
+// Decisions (tested in test/unit/notes/planner.test.ts):
+// - Fields: only the fields whose value differs byte for byte from the loaded note.
+// - Tags: `updateNoteTags` with the full new list (one action that replaces all tags; the simplest to
+//   verify). Anki stores a note's tags deduplicated case-insensitively and sorted, adopting the case of
+//   tags it already knows, so a change of ORDER or of CASE only is not a change Anki would keep: the planner
+//   compares tags as case-insensitive (NFC) sets and plans nothing for such an edit.
+// - Deck: compared after Anki's normalisation, case-insensitively (Anki looks decks up by name
+//   case-insensitively, so `changeDeck` to "japanese" when "Japanese" exists moves nothing and renames
+//   nothing). A case-only edit of the note's own deck is therefore no deck action (the document parser
+//   already reports it as a problem, so the user is told). The target is sent normalised, and spelled as
+//   the existing deck when one matches case-insensitively. `createsDeck` says whether no known deck matches.
+
+import type { CardId, MultiAction, NoteId } from '../anki/api';
+import { deckKey, normalizeDeckName } from './deckName';
+import type { EditedNote, NoteSnapshot } from './model';
+
+export { normalizeDeckName, sameDeck, deckKey } from './deckName';
+
+export interface SavePlan {
+  /** Changed fields only (name → new raw HTML), in the note type's order. */
+  fields?: Record<string, string>;
+  /** The full new tag list (for `updateNoteTags`), when the set of tags changed. */
+  tags?: string[];
+  /** The normalised target deck, when the note moves to another deck. */
+  deck?: string;
+  /** True when `deck` is set and no known deck has that name (`changeDeck` creates it). */
+  createsDeck: boolean;
+  /** Nothing to do in Anki. */
+  isEmpty: boolean;
+}
+
+function tagKey(tag: string): string {
+  return tag.normalize('NFC').toLowerCase();
+}
+
+/** Whether two tag lists are the same for Anki (case-insensitive sets). */
+export function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  const ka = new Set(a.map(tagKey));
+  const kb = new Set(b.map(tagKey));
+  if (ka.size !== kb.size) return false;
+  for (const k of ka) if (!kb.has(k)) return false;
+  return true;
+}
+
+/**
+ * The minimal changes from `loaded` to `edited`. `knownDecks` are the deck names in the collection (for
+ * `createsDeck` and to spell an existing target deck as Anki does); without them any deck change counts
+ * as possibly creating a deck.
+ */
+export function planSave(loaded: NoteSnapshot, edited: EditedNote, knownDecks?: readonly string[]): SavePlan {
+  const plan: SavePlan = { createsDeck: false, isEmpty: true };
+
+  const before = new Map(loaded.fields);
+  const fields: Record<string, string> = {};
+  let anyField = false;
+  for (const [name, value] of edited.fields) {
+    if (before.get(name) !== value) {
+      fields[name] = value;
+      anyField = true;
+    }
+  }
+  if (anyField) plan.fields = fields;
+
+  if (!sameTags(loaded.tags, edited.tags)) plan.tags = [...edited.tags];
+
+  const target = normalizeDeckName(edited.deck);
+  if (deckKey(target) !== deckKey(loaded.deck)) {
+    const existing = knownDecks?.find((d) => deckKey(d) === deckKey(target));
+    plan.deck = existing !== undefined ? normalizeDeckName(existing) : target;
+    plan.createsDeck = existing === undefined;
+  }
+
+  plan.isEmpty = plan.fields === undefined && plan.tags === undefined && plan.deck === undefined;
+  return plan;
+}
+
+/**
+ * AnkiConnect `multi` entries for a plan, in a fixed order: fields, tags, deck. `cards` are the note's
+ * cards (all of them move with `changeDeck`, which also creates a missing deck).
+ */
+export function planActions(plan: SavePlan, noteId: NoteId, cards: readonly CardId[]): MultiAction[] {
+  const actions: MultiAction[] = [];
+  if (plan.fields) actions.push({ action: 'updateNoteFields', params: { note: { id: noteId, fields: { ...plan.fields } } } });
+  if (plan.tags) actions.push({ action: 'updateNoteTags', params: { note: noteId, tags: [...plan.tags] } });
+  if (plan.deck !== undefined) actions.push({ action: 'changeDeck', params: { cards: [...cards], deck: plan.deck } });
+  return actions;
+}
+
+/** Alias of `planActions` (name used in docs/ARCHITECTURE.md). */
+export const toMultiActions = planActions;
