@@ -84,6 +84,7 @@ export class Collection {
   /** note currently open in the simulated Browser editor (issue #82), or null */
   browserNoteId: number | null = null;
   private lastId = 0;
+  private readonly sortTextCache = new Map<number, { src: string; text: string }>();
   private nextNewPos = 1;
 
   constructor(opts: CollectionOptions = {}) {
@@ -219,6 +220,15 @@ export class Collection {
     for (const c of this.cards.values()) if (ids.has(c.did)) out.add(c.nid);
     return [...out].sort((a, b) => a - b);
   }
+  /** HTML-stripped sort field (cached; Anki's `sfld`) */
+  sortText(note: Note, model: Model): string {
+    const src = note.fields[model.sortf] ?? '';
+    const hit = this.sortTextCache.get(note.id);
+    if (hit && hit.src === src) return hit.text;
+    const text = stripHtmlPreservingMedia(src);
+    this.sortTextCache.set(note.id, { src, text });
+    return text;
+  }
   renderCard(card: Card): { question: string; answer: string } {
     const note = this.notes.get(card.nid) as Note;
     return renderCard(this.modelOf(note), note.fields, card.ord);
@@ -298,14 +308,14 @@ export class Collection {
   /** Insert a fully-formed note and cards (used by the generator). */
   insertRaw(note: Note, cards: Card[]): void {
     this.notes.set(note.id, note);
-    this.reserveId(note.id);
-    for (const t of note.tags) this.registerTag(t);
+    if (note.id > this.lastId) this.lastId = note.id;
+    for (const t of note.tags) if (!this.tagRegistry.has(t.toLowerCase())) this.registerTag(t);
     const ids: number[] = [];
     for (const c of cards) {
       this.cards.set(c.id, c);
-      this.reserveId(c.id);
+      if (c.id > this.lastId) this.lastId = c.id;
       ids.push(c.id);
-      if (c.queue === 0) this.reservePosition(c.due);
+      if (c.queue === 0 && c.due >= this.nextNewPos) this.nextNewPos = c.due + 1;
     }
     this.noteCards.set(note.id, ids);
   }

@@ -48,7 +48,7 @@ const N5_WORDS: Array<[string, string, string]> = [
 
 const VERBS = ['hablar', 'comer', 'vivir', 'ser', 'estar', 'tener', 'hacer', 'poder', 'decir', 'ir', 'ver', 'dar', 'saber',
   'querer', 'llegar', 'pasar', 'deber', 'poner', 'parecer', 'quedar', 'creer', 'llevar', 'dejar', 'seguir', 'encontrar',
-  'llamar', 'venir', 'pensar', 'salir', 'volver', 'tomar', 'conocer', 'vivir', 'sentir', 'tratar', 'mirar', 'contar',
+  'llamar', 'venir', 'pensar', 'salir', 'volver', 'tomar', 'conocer', 'escribir', 'sentir', 'tratar', 'mirar', 'contar',
   'empezar', 'esperar', 'buscar'];
 const IRREGULAR = new Set(['ser', 'estar', 'tener', 'hacer', 'poder', 'decir', 'ir', 'ver', 'dar', 'saber', 'querer', 'poner', 'venir', 'salir']);
 const PERSONS = ['yo', 'tú', 'él/ella', 'nosotros', 'vosotros', 'ellos'];
@@ -182,6 +182,29 @@ export function generateCollection(opts: GenerateOptions): Collection {
   const recentStart = nowMs - 7 * 86400_000;
   const recentGap = Math.max(20, Math.floor((7 * 86400_000 - 3_600_000) / Math.max(1, recent)));
   const perDeckIndex = PLAN.map(() => 0);
+  const deckIds = PLAN.map((p) => col.deckByName(p.name)?.id ?? 1);
+  // memoised tag canonicalisation and card generation (both depend on few distinct inputs)
+  const tagMemo = new Map<string, string[]>();
+  const canonTags = (tags: string[]): string[] => {
+    const key = tags.join('\u001f');
+    let out = tagMemo.get(key);
+    if (!out) {
+      out = col.canonifyTags(tags);
+      tagMemo.set(key, out);
+    }
+    return [...out];
+  };
+  const ordMemo = new Map<string, number[]>();
+  const ordinals = (m: Model, values: string[]): number[] => {
+    if (m.type === 1) return cardOrdinals(m, values);
+    const key = `${m.id}:${values.map((v) => (v === '' ? 0 : 1)).join('')}`;
+    let out = ordMemo.get(key);
+    if (!out) {
+      out = cardOrdinals(m, values);
+      ordMemo.set(key, out);
+    }
+    return out;
+  };
   let newPos = 1;
 
   for (let i = 0; i < total; i++) {
@@ -274,17 +297,16 @@ export function generateCollection(opts: GenerateOptions): Collection {
     }
     const createdS = Math.floor(nid / 1000);
     const edited = rnd() < 0.3 ? Math.min(nowS - 60, createdS + Math.floor(rnd() * (nowS - createdS))) : createdS;
-    const note: Note = { id: nid, mid: m.id, fields: fields.map((f) => f.normalize('NFC')), tags: col.canonifyTags(tags), mod: edited, usn: 0 };
-    let ords = cardOrdinals(m, note.fields);
+    const note: Note = { id: nid, mid: m.id, fields: fields.map((f) => f.normalize('NFC')), tags: canonTags(tags), mod: edited, usn: 0 };
+    let ords = ordinals(m, note.fields);
     if (ords.length === 0) ords = [0];
-    const deck = col.deckByName(deckName);
     const cards: Card[] = ords.map((ord, k) => {
       const ageDays = Math.floor((nowS - createdS) / 86400);
       const r = rnd();
       const card: Card = {
         id: nid + 1 + k,
         nid,
-        did: deck ? deck.id : 1,
+        did: deckIds[d] ?? 1,
         odid: 0,
         ord,
         type: 0,

@@ -5,7 +5,7 @@
  */
 import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
-import { asciiLower, escapeRegExp, stripHtmlPreservingMedia } from './text';
+import { asciiLower, escapeRegExp } from './text';
 
 export class SearchError extends Error {
   constructor(reason: string) {
@@ -155,6 +155,7 @@ export function parseSearch(input: string): SearchNode {
         if (depth === 0) throw new SearchError('a `)` was found, but there was no opening `(` to match it.');
         throw new SearchError('a group `()` was found, but there was nothing between the parentheses to search for.');
       }
+      if (!t && depth > 0) throw new SearchError('there was an opening `(`, but no matching `)` was found.');
       throw new SearchError('please check your input.');
     }
     return items.length === 1 ? (items[0] as SearchNode) : { kind: 'and', items };
@@ -268,7 +269,7 @@ function compileTerm(col: Collection, raw: string): Pred {
   if (!split) {
     if (raw === '') return () => true;
     const m = likeMatcher(raw, false);
-    return (_c, note, model) => m(stripHtmlPreservingMedia(note.fields[model.sortf] ?? '')) || m(note.fields.join('\x1f'));
+    return (_c, note, model) => m(col.sortText(note, model)) || m(note.fields.join('\x1f'));
   }
   const [rawKey, value] = split;
   const key = unescape(rawKey).toLowerCase();

@@ -1,0 +1,93 @@
+/** The sample-collection generator: determinism and the shape promised to other tests. */
+import { describe, expect, it } from 'vitest';
+import { generateCollection, SAMPLE_DECKS } from './generate';
+import type { Collection } from './collection';
+
+const NOW = Date.UTC(2026, 10, 20, 9, 0, 0);
+
+function snapshot(col: Collection): unknown {
+  return {
+    decks: [...col.decks.values()],
+    notes: [...col.notes.values()],
+    cards: [...col.cards.values()],
+    tags: col.allTags(),
+  };
+}
+
+describe('generateCollection', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    const a = generateCollection({ notes: 500, seed: 42, now: NOW });
+    const b = generateCollection({ notes: 500, seed: 42, now: NOW });
+    const c = generateCollection({ notes: 500, seed: 43, now: NOW });
+    expect(snapshot(a)).toEqual(snapshot(b));
+    expect(snapshot(a)).not.toEqual(snapshot(c));
+  });
+
+  it.each([20, 137, 2000])('makes exactly %i notes with unique 13-digit ids, at least one card each', (n) => {
+    const col = generateCollection({ notes: n, seed: 7, now: NOW });
+    expect(col.notes.size).toBe(n);
+    const ids = [...col.notes.keys(), ...col.cards.keys()];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(String(id)).toMatch(/^\d{13}$/);
+    for (const id of ids) expect(id).toBeLessThan(NOW);
+    for (const note of col.notes.values()) expect(col.cardsOf(note.id).length).toBeGreaterThan(0);
+  });
+
+  it('has the promised nested decks, one of them holding at least 40% of the notes', () => {
+    const col = generateCollection({ notes: 2000, seed: 1, now: NOW });
+    const names = col.deckNames();
+    for (const d of Object.values(SAMPLE_DECKS)) expect(names).toContain(d);
+    expect(names).toEqual(expect.arrayContaining(['Japanese', 'Japanese::JLPT N3', 'Medicine', 'Medicine::Pharmacology', 'Geography_World']));
+    expect(col.notesInDeck(SAMPLE_DECKS.vocabulary).length).toBeGreaterThanOrEqual(800);
+    expect(col.deckByName('Default')?.id).toBe(1);
+  });
+
+  it('looks like a real collection: HTML, ruby, media refs, cloze, unicode, hierarchical tags, mixed states', () => {
+    const col = generateCollection({ notes: 2000, seed: 1, now: NOW });
+    const all = [...col.notes.values()].map((n) => n.fields.join('\u001f')).join('\n');
+    for (const needle of ['<br>', '<b>', '<ruby>', '<rt>', '[sound:', '<img src="', '{{c1::', '🇫🇷', 'é']) expect(all).toContain(needle);
+    expect(col.allTags()).toEqual(expect.arrayContaining(['jlpt::n3', 'jlpt::n5', 'verb', 'spanish::verbs::irregular']));
+    const models = new Set([...col.notes.values()].map((n) => col.modelOf(n).name));
+    expect(models).toEqual(
+      new Set(['Basic', 'Basic (and reversed card)', 'Basic (optional reversed card)', 'Basic (type in the answer)', 'Cloze', 'Japanese (recognition)']),
+    );
+    const cards = [...col.cards.values()];
+    const count = (pred: (c: (typeof cards)[number]) => boolean) => cards.filter(pred).length;
+    expect(count((c) => c.type === 0)).toBeGreaterThan(100);
+    expect(count((c) => c.type === 2)).toBeGreaterThan(100);
+    expect(count((c) => c.queue === -1)).toBeGreaterThan(5);
+    expect(count((c) => c.queue === 1)).toBeGreaterThan(5);
+    // Cloze notes have one card per cloze number; optional-reversed only with "Add Reverse"
+    for (const n of col.notes.values()) {
+      const m = col.modelOf(n);
+      if (m.name === 'Basic (optional reversed card)') expect(col.cardsOf(n.id).length).toBe(n.fields[2] ? 2 : 1);
+      if (m.name === 'Basic (and reversed card)') expect(col.cardsOf(n.id).length).toBe(2);
+    }
+  });
+
+  it('first fields are unique within each note type (no accidental duplicates)', () => {
+    const col = generateCollection({ notes: 5000, seed: 3, now: NOW });
+    const seen = new Set<string>();
+    for (const n of col.notes.values()) {
+      const key = `${n.mid}\u001f${n.fields[0]}`;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+    }
+  });
+
+  it('some notes are recent (added:7 finds them) and mods never lie in the future', () => {
+    const col = generateCollection({ notes: 1000, seed: 9, now: Date.now() });
+    expect(col.findNotes('added:7').length).toBeGreaterThan(10);
+    const nowS = Math.floor(Date.now() / 1000);
+    for (const n of col.notes.values()) expect(n.mod).toBeLessThanOrEqual(nowS);
+  });
+
+  it('new notes added later get ids above every generated id', () => {
+    const col = generateCollection({ notes: 300, seed: 2 });
+    const max = Math.max(...col.notes.keys(), ...col.cards.keys());
+    const m = col.modelByName('Basic');
+    if (!m) throw new Error('no Basic');
+    const n = col.addNote({ model: m, deck: col.ensureDeck('Default'), fields: ['fresh', ''] });
+    expect(n.id).toBeGreaterThan(max);
+  });
+});
