@@ -402,7 +402,7 @@ export class FsEngine {
             this.scheduleCanonical(id, this.opts.canonicalDelayMs ?? DEFAULT_CANONICAL_DELAY_MS);
           }
         } else if (canonical === text) {
-          this.store.apply(outcome.note, { asBase: true });
+          this.store.apply(outcome.note, { text: canonical, asBase: true });
         } else {
           // Serve the user's bytes for the stat VS Code makes right after the write, then publish the
           // canonical form (bumped mtime + Changed) so the clean editor shows it.

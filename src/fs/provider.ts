@@ -144,14 +144,14 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     return this.run('createDirectory', uri, () => this.engine.createDirectory(uri.path));
   }
 
-  delete(uri: vscode.Uri): Promise<void> {
+  delete(uri: vscode.Uri, _options?: { readonly recursive: boolean }): Promise<void> {
     return this.run('delete', uri, async () => {
       await this.engine.delete(uri.path);
       this.diagnostics?.delete(uri);
     });
   }
 
-  rename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<void> {
+  rename(oldUri: vscode.Uri, newUri: vscode.Uri, _options?: { readonly overwrite: boolean }): Promise<void> {
     return this.run('rename', oldUri, async () => {
       if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', 'Notes can only be moved within Anki.');
       await this.engine.rename(oldUri.path, newUri.path);
