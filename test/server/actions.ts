@@ -581,6 +581,16 @@ export class AnkiConnect {
       }),
       addNote: a(['note'], [], (p) => this.addNote(p.note)),
       addNotes: a(['notes'], [], (p) => {
+        if (this.config.legacy) {
+          // before Jun 2024: one entry per note, null for a failed one, nothing rolled back
+          return iter(p.notes).map((note) => {
+            try {
+              return this.addNote(note);
+            } catch {
+              return null;
+            }
+          });
+        }
         const added: number[] = [];
         const errors: string[] = [];
         for (const note of iter(p.notes)) {

@@ -158,8 +158,10 @@ async function main(): Promise<void> {
         })();
       });
     });
-    await new Promise<void>((resolve) => controlServer?.listen(opts.controlPort as number, '127.0.0.1', () => resolve()));
-    console.log(`control endpoint on http://127.0.0.1:${opts.controlPort}`);
+    const cs = controlServer;
+    await new Promise<void>((resolve) => cs.listen(opts.controlPort as number, '127.0.0.1', () => resolve()));
+    const addr = cs.address();
+    console.log(`control endpoint on http://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : opts.controlPort}`);
   }
   const stop = (): void => {
     console.log('stopping test server');

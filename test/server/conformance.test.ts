@@ -825,3 +825,46 @@ describe('§6 / §8.11 anki latency profile', () => {
     expect(srv.stats.requests).toBe(30);
   });
 });
+
+describe('more legacy and timing behaviour', () => {
+  it('legacy: plain-text banner; addNotes answers [id, null] without rolling back', async () => {
+    await fresh({ legacy: true });
+    const banner = await rawRequest(port, [httpRequest('')]);
+    expect(banner.body).toBe('AnkiConnect v.6');
+    expect(banner.headers['content-type']).toBe('application/json');
+    const r = await ok<Array<number | null>>(port, 'addNotes', { notes: [basic('l1'), { deckName: 'Default', modelName: 'Nope', fields: {} }, basic('l1')] });
+    expect(r[0]).toEqual(expect.any(Number));
+    expect(r.slice(1)).toEqual([null, null]);
+    expect(srv.collection.notes.size).toBe(1);
+  });
+
+  it('anki profile: a client stalled mid-body blocks everyone else until its body completes', async () => {
+    await fresh({ latency: 'anki' });
+    const body = '{"action":"version","version":6}';
+    const stalled = net.connect({ port, host: '127.0.0.1' });
+    const stalledReply: Buffer[] = [];
+    stalled.on('data', (c: Buffer) => stalledReply.push(c));
+    await new Promise((r) => stalled.once('connect', r));
+    stalled.write(`POST / HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((r) => setTimeout(r, 100)); // let the server accept it
+    let otherDone = false;
+    const other = call(port, { action: 'deckNames' }).then((x) => {
+      otherDone = true;
+      return x;
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(otherDone).toBe(false);
+    stalled.write(body.slice(10));
+    await new Promise((r) => stalled.once('end', r));
+    stalled.destroy();
+    expect(Buffer.concat(stalledReply).toString()).toContain('{"result": 6, "error": null}');
+    expect(await other).toEqual(['Default']);
+  });
+
+  it('a 2 MB request body is read completely', async () => {
+    const notes = Array.from({ length: 400 }, (_, i) => basic(`big ${i}`, 'x'.repeat(5000)));
+    const ids = await ok<number[]>(port, 'addNotes', { notes });
+    expect(ids).toHaveLength(400);
+    expect(srv.stats.log[srv.stats.log.length - 1]?.bytesIn).toBeGreaterThan(2_000_000);
+  });
+});

@@ -21,7 +21,10 @@ export interface TestServerOptions {
   notes?: number;
   seed?: number;
   collection?: Collection;
-  /** behave like a pre-2024 add-on: no notesModTime, no `mod` in notesInfo */
+  /**
+   * behave like a pre-2024 add-on: no notesModTime, no `mod` in notesInfo (apiReflect does not list
+   * notesModTime), plain-text version banner, addNotes answers `[id, null, …]` instead of failing as a whole
+   */
   legacy?: boolean;
   /** webCorsOriginList (default ["http://localhost"]) */
   corsOrigins?: string[];
@@ -85,10 +88,16 @@ export interface TestServer {
 
 const TICK_MS = 25;
 const BACKLOG = 5;
+const PARTIAL_READ_TIMEOUT_MS = 5000;
 
 interface Conn {
   socket: net.Socket;
-  buf: Buffer;
+  chunks: Buffer[];
+  received: number;
+  /** bytes needed for the whole request once the headers are known */
+  needed: number | null;
+  /** performance.now() of the last data received */
+  lastData: number;
   done: boolean;
   /** parsed request waiting to be run */
   request?: ParsedRequest;
@@ -215,8 +224,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (schemaError !== null) throw new PyJsonError(schemaError);
     } catch (e) {
       if (allowed) {
-        const reply = req.body.length === 0 ? { apiVersion: 'AnkiConnect v.6' } : { result: null, error: e instanceof Error ? e.message : String(e) };
-        const body = Buffer.from(pyDumps(reply), 'utf8');
+        let text: string;
+        if (req.body.length === 0) {
+          // builds before Feb 2025 (so every "legacy" one) sent the banner as plain text
+          text = opts.legacy ? 'AnkiConnect v.6' : pyDumps({ apiVersion: 'AnkiConnect v.6' });
+        } else text = pyDumps({ result: null, error: e instanceof Error ? e.message : String(e) });
+        const body = Buffer.from(text, 'utf8');
         return { response: buildResponse(okHeaders(corsOrigin, body), body), entry };
       }
       params = {};
@@ -299,8 +312,22 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 
   const onData = (conn: Conn, chunk: Buffer): void => {
     if (conn.done || conn.request) return;
-    conn.buf = conn.buf.length === 0 ? chunk : Buffer.concat([conn.buf, chunk]);
-    const req = parseRequest(conn.buf);
+    conn.chunks.push(chunk);
+    conn.received += chunk.length;
+    conn.lastData = performance.now();
+    if (conn.needed === null) {
+      // headers not complete yet: look for the blank line (cheap: header blocks are small)
+      const all = conn.chunks.length === 1 ? (conn.chunks[0] as Buffer) : Buffer.concat(conn.chunks);
+      conn.chunks = [all];
+      const sep = all.indexOf('\r\n\r\n');
+      if (sep < 0) return;
+      const m = /\r\ncontent-length: ([^\r]*)/i.exec(all.subarray(0, sep).toString('latin1'));
+      const cl = m ? Number.parseInt(m[1] as string, 10) : 0;
+      conn.needed = sep + 4 + (Number.isFinite(cl) && cl > 0 ? cl : 0);
+    }
+    if (conn.received < conn.needed) return;
+    const req = parseRequest(conn.chunks.length === 1 ? (conn.chunks[0] as Buffer) : Buffer.concat(conn.chunks));
+    conn.chunks = [];
     if (!req) return;
     conn.request = req;
     if (latency === 'none') run(conn);
@@ -308,7 +335,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 
   const onConnection = (socket: net.Socket): void => {
     socket.setNoDelay(true);
-    const conn: Conn = { socket, buf: Buffer.alloc(0), done: false, retryDelay: 1000 };
+    const conn: Conn = { socket, chunks: [], received: 0, needed: null, lastData: performance.now(), done: false, retryDelay: 1000 };
     conns.add(conn);
     socket.on('data', (chunk: Buffer) => onData(conn, chunk));
     socket.on('error', () => finish(conn));
@@ -340,6 +367,15 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       } else i++;
     }
     if (now < busyUntil) return;
+    // an accepted client that sent part of a request blocks the (single-threaded) add-on in recv()
+    // until the rest arrives, for at most 5 s per read; then it is dropped without a reply
+    const stuck = accepted.find((c) => !c.done && !c.request && c.received > 0);
+    if (stuck) {
+      if (now - stuck.lastData < PARTIAL_READ_TIMEOUT_MS) return;
+      finish(stuck);
+      stuck.socket.destroy();
+      return;
+    }
     // accept at most one connection per tick
     const next = pendingAccept.shift();
     if (next && !next.done) accepted.push(next);
