@@ -379,7 +379,7 @@ export class FsEngine {
     }
     const parsed = this.opts.codec.parse(text, base.snapshot);
     if (!parsed.ok) {
-      throw new FsEngineError('invalid', `${noteName(base.snapshot)} was not saved — ${problemsMessage(parsed.problems)}. Nothing was sent to Anki.`, {
+      throw new FsEngineError('invalid', `${problemsMessage(parsed.problems)} Nothing was sent to Anki; ${noteName(base.snapshot)} is unchanged there.`, {
         problems: parsed.problems,
       });
     }
@@ -515,7 +515,7 @@ export class FsEngine {
       first = this.opts.codec.parseNew(text, (t) => this.fieldNamesCache.get(t), all);
     }
     if (!first.ok) {
-      throw new FsEngineError('invalid', `The new note was not created — ${problemsMessage(first.problems)}. Nothing was sent to Anki.`, {
+      throw new FsEngineError('invalid', `${problemsMessage(first.problems)} The note was not created: nothing was sent to Anki.`, {
         problems: first.problems,
       });
     }

@@ -25,9 +25,19 @@ export class FsEngineError extends Error {
   }
 }
 
-/** `Line 7, column 3: <problem>` for each problem (first few), as one message. */
+/**
+ * `Line 7, column 3: <problem>` for the first few problems, as one message (each problem a sentence).
+ * Problems that are consequences (a field reported missing because it was misspelt) come after the others.
+ */
 export function problemsMessage(problems: readonly DocumentProblem[], max = 3): string {
-  const shown = problems.slice(0, max).map((p) => `Line ${p.line}, column ${p.column}: ${p.message}`);
-  const more = problems.length > max ? ` (and ${problems.length - max} more problem${problems.length - max === 1 ? '' : 's'})` : '';
-  return shown.join('; ') + more;
+  const rank = (p: DocumentProblem) => (p.code === 'missingField' || p.code === 'missingKey' ? 1 : 0);
+  const sorted = [...problems].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column);
+  const sentence = (m: string) => {
+    const t = m.trim();
+    return /[.!?…]$/.test(t) ? t : `${t}.`;
+  };
+  const shown = sorted.slice(0, max).map((p) => `Line ${p.line}, column ${p.column}: ${sentence(p.message)}`);
+  const rest = problems.length - shown.length;
+  const more = rest > 0 ? ` (${rest} more problem${rest === 1 ? '' : 's'}: see the Problems panel.)` : '';
+  return shown.join(' ') + more;
 }

@@ -188,7 +188,7 @@ describe('writeFile of an existing note', () => {
     const e = await rejection(fx.provider.writeFile(uri, bytes(edit(doc)), W));
     expect(fx.srv.stats.requests).toBe(before);
     expect(e.message).toMatch(pattern);
-    expect(e.message).toMatch(/Nothing was sent/);
+    expect(e.message).toMatch(/Nothing was sent to Anki; "Hello" is unchanged there\.$/);
     const diags = fx.diagnostics.get(uri.toString());
     expect(diags?.length).toBeGreaterThan(0);
     // Fixing the document clears the diagnostics on the next save.
@@ -231,15 +231,19 @@ describe('new notes, folders, delete, rename', () => {
   });
 
   it.each([
-    ['duplicate', 'Hello', /duplicate/],
-    ['empty', '""', /first field \(Front\) is empty/],
-  ])('a %s new note fails with a clear message and keeps the draft', async (_n, front, pattern) => {
+    ['duplicate', (d: string) => d.replace(/Front:.*/, 'Front: Hello'), /duplicate/],
+    ['empty', (d: string) => d.replace(/Front:.*/, 'Front: ""'), /first field \(Front\) is empty/],
+    ['cloze in a Basic note', (d: string) => d.replace(/Front:.*/, 'Front: "{{c1::x}}"'), /cloze problem/],
+    ['missing deck', (d: string) => d.replace(`deck: ${DECK}`, 'deck: Nope').replace(/Front:.*/, 'Front: q'), /deck "Nope" does not exist in Anki/],
+    ['unknown note type', (d: string) => d.replace('noteType: Basic', 'noteType: Basik'), /^Line 4, column \d+: There is no note type "Basik" in Anki\. Did you mean "Basic"\?/],
+  ])('a new note that Anki refuses (%s) fails with a clear message and keeps the draft', async (_n, edit, pattern) => {
     const { fx } = await setup();
     const uri = fx.provider.createDraft(DECK, 'Basic', ['Front', 'Back']);
-    const draft = text(await fx.provider.readFile(uri)).replace(/Front:.*/, `Front: ${front}`);
+    const draft = edit(text(await fx.provider.readFile(uri)));
     const count = fx.srv.collection.notes.size;
     const e = await rejection(fx.provider.writeFile(uri, bytes(draft), { create: true, overwrite: true }));
     expect(e.message).toMatch(pattern);
+    expect(e.message).toMatch(/Your text is kept|nothing was sent/);
     expect(fx.srv.collection.notes.size).toBe(count);
     expect(fx.provider.noteIdOf(uri)).toBeUndefined();
     expect(text(await fx.provider.readFile(uri))).toContain('noteType: Basic');
