@@ -247,6 +247,11 @@ export class Saver {
       const current = snapshotFromInfo(info, (first !== undefined ? decks.get(first) : undefined) ?? w.base.deck);
       w.current = current;
       if (contentHash(current) !== w.baseHash) {
+        if (isEmptyChange(this.opts.diff(current, w.item.req.edited))) {
+          // Anki already has exactly what the user wrote (e.g. a retry after a save whose outcome was unknown).
+          w.item.resolve({ kind: 'saved', note: current, unchanged: true, summary: 'Anki already had this version' });
+          return;
+        }
         const differences = describeDifferences(w.base, current);
         const what = differences.length > 0 ? ` (${differences.join(', ')})` : '';
         w.item.resolve({
@@ -380,6 +385,7 @@ export class Saver {
 
     // Verify: what Anki has now must be what we sent.
     const problems: string[] = [];
+    const verified: string[] = [];
     const curFields = new Map(current.fields);
     const lost: string[] = [];
     const unknown: string[] = [];
@@ -398,18 +404,20 @@ export class Saver {
         `Anki did not keep the new ${listFields(lost)}: the note is probably open in Anki's Browser or an editor window, which silently discards edits made through AnkiConnect. Close the note in Anki's Browser or editor, then save again`,
       );
     }
-    if (w.change.tags && !sameTags(current.tags, w.change.tags)) {
-      problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
+    if (fieldNames.length > 0 && lost.length + unknown.length === 0) verified.push(listFields(fieldNames));
+    if (w.change.tags) {
+      if (sameTags(current.tags, w.change.tags)) verified.push('tags');
+      else problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
     }
-    if (w.change.deck !== undefined && !sameDeck(current.deck, w.change.deck)) {
-      problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
+    if (w.change.deck !== undefined) {
+      if (sameDeck(current.deck, w.change.deck)) verified.push('deck');
+      else problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
     }
     if (problems.length > 0) {
-      const okParts = applied.filter((a) => !(lost.length > 0 && a.startsWith('field')));
       return {
         kind: 'verifyFailed',
         current,
-        message: `${name} was not saved as written: ${problems.join('; ')}.${okParts.length > 0 && lost.length + unknown.length > 0 && applied.length > 1 ? ` (${okParts.filter((a) => !a.startsWith('field')).join(' and ')} did apply.)` : ''} Your text is kept.`,
+        message: `${name} was not saved as written: ${problems.join('; ')}.${verified.length > 0 ? ` (The ${verified.join(' and ')} did apply.)` : ''} Your text is kept.`,
       };
     }
 

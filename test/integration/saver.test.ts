@@ -101,6 +101,16 @@ describe('conflicts', () => {
     expect(fx.srv.collection.getNote(id)?.tags).toEqual(['t']); // the user's document said [t]: knowingly overwritten
   });
 
+  it('Anki already has exactly what the user wrote (e.g. a retry after an unknown outcome): success, nothing sent', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    fx.srv.simulate.editInAnki(ids[0] as number, { fields: { Back: 'Same as mine' } });
+    const r = await countRequests(fx.srv, () =>
+      fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace('Back: Back 0', 'Back: Same as mine')), W),
+    );
+    expect(r.requests).toBe(1); // the conflict check only
+    expect(fx.srv.stats.actions.updateNoteFields ?? 0).toBe(0);
+  });
+
   it('touched in Anki (mod moved, same content): the save goes through', async () => {
     const { fx, ids, uris, docs } = await setupMany(1);
     fx.srv.simulate.touch(ids[0] as number);
@@ -134,6 +144,16 @@ describe('verification and per-note outcomes', () => {
     fx.srv.simulate.closeBrowser();
     await fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace(/Back: .*/, 'Back: changed')), W);
     expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('changed');
+  });
+
+  it('open in Anki\'s browser with a tag change too: says the tags did apply', async () => {
+    const { fx, ids, uris, docs } = await setupMany(1);
+    fx.srv.simulate.openInBrowser(ids[0] as number);
+    const e = await rejection(
+      fx.provider.writeFile(uris[0] as vscode.Uri, bytes((docs[0] as string).replace(/Back: .*/, 'Back: changed').replace('tags: [t]', 'tags: [t, u]')), W),
+    );
+    expect(e.message).toMatch(/^"Front 0" was not saved as written: Anki did not keep the new field Back: .* \(The tags did apply\.\) Your text is kept\.$/);
+    expect(fx.srv.collection.getNote(ids[0] as number)?.tags).toEqual(['t', 'u']);
   });
 
   it('one failing multi entry: only that note fails, with its own message', async () => {
