@@ -22,7 +22,7 @@ export const nastyString: fc.Arbitrary<string> = fc
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
       { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) },
     ),
-    { maxLength: 10 },
+    { maxLength: 7 },
   )
   .map((parts) => parts.join(''));
 
@@ -56,7 +56,7 @@ export const noteSnapshot: fc.Arbitrary<NoteSnapshot> = fc.record({
   deck: deckName,
   noteType: fc.oneof(fc.constantFrom('Basic', 'Cloze', 'Basic (and reversed card)', '日本語 Vocab'), nastyString.filter((s) => s !== '')),
   tags: tagList,
-  fields: fc.uniqueArray(fc.tuple(fieldName, nastyString), { minLength: 1, maxLength: 5, selector: ([name]) => name }),
+  fields: fc.uniqueArray(fc.tuple(fieldName, nastyString), { minLength: 1, maxLength: 4, selector: ([name]) => name }),
   cards: fc.array(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { minLength: 1, maxLength: 3 }),
 });
 

@@ -428,6 +428,8 @@ describe('new notes', () => {
 
 // 10,000 cases for the core round-trip properties (scale with NOTES_PROPERTY_SCALE, e.g. 0.1 while editing).
 const SCALE = Number(process.env.NOTES_PROPERTY_SCALE ?? '1') || 1;
+// Generous: the machine running the suite may be shared; speed is not asserted here.
+const PROPERTY_TIMEOUT_MS = 300_000;
 const RUNS = {
   renderParse: Math.ceil(4000 * SCALE),
   parseRender: Math.ceil(2000 * SCALE),
@@ -447,7 +449,7 @@ describe('round-trip properties', () => {
       }),
       { numRuns: RUNS.renderParse },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('render(parse(text)) is the text for every rendered text', () => {
     fc.assert(
@@ -458,7 +460,7 @@ describe('round-trip properties', () => {
       }),
       { numRuns: RUNS.parseRender },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a field changed to any text through the YAML document API parses to exactly that text', () => {
     fc.assert(
@@ -476,7 +478,7 @@ describe('round-trip properties', () => {
       }),
       { numRuns: RUNS.edit },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a rendered document re-saved with CRLF line endings parses to the same note', () => {
     fc.assert(
@@ -485,7 +487,7 @@ describe('round-trip properties', () => {
       }),
       { numRuns: RUNS.crlf },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a new-note template parses back to its values', () => {
     fc.assert(
@@ -496,5 +498,5 @@ describe('round-trip properties', () => {
       }),
       { numRuns: RUNS.template },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
