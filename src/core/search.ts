@@ -38,9 +38,9 @@ export function isInvalidSearch(e: unknown): e is AnkiConnectError {
   );
 }
 
-/** Notes are listed newest first (note ids are creation timestamps). */
+/** Hits are listed oldest first (note ids are creation timestamps), like the Decks view and Anki's "Created" order. */
 export function orderHits(ids: readonly NoteId[]): NoteId[] {
-  return [...new Set(ids)].sort((a, b) => b - a);
+  return [...new Set(ids)].sort((a, b) => a - b);
 }
 
 export interface SearchDeps {

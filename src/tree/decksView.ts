@@ -42,6 +42,8 @@ export class DecksView
   private readonly notes = new Map<string, NoteElement>();
   private readonly disposables: vscode.Disposable[] = [];
   private treeLoad: Promise<void> | undefined;
+  /** Anki is not usable: the root shows nothing so the welcome view (per connection state) explains why. */
+  private offline = false;
 
   constructor(
     readonly listing: DeckListing,
@@ -54,7 +56,23 @@ export class DecksView
       canSelectMany: true,
       dragAndDropController: this,
     });
-    this.disposables.push(this.view, this.emitter, this.mutated);
+    this.disposables.push(
+      this.view,
+      this.emitter,
+      this.mutated,
+      session.onDidChangeState((state) => {
+        if (state.kind === 'notRunning' || state.kind === 'apiKey' || state.kind === 'error') {
+          if (!this.offline) {
+            this.offline = true;
+            this.setMessage(undefined);
+            this.emitter.fire();
+          }
+        } else if (state.kind === 'connected' && this.offline) {
+          this.offline = false;
+          void this.refresh();
+        }
+      }),
+    );
   }
 
   // --- TreeDataProvider
@@ -116,9 +134,11 @@ export class DecksView
   }
 
   private async rootChildren(): Promise<Element[]> {
+    if (this.offline) return [];
     if (!this.listing.tree) {
       await this.loadTree();
     }
+    if (this.offline) return [];
     const tree = this.listing.tree;
     if (!tree) return [];
     return tree.roots.map((r) => this.deckElement(r.name));
@@ -191,6 +211,11 @@ export class DecksView
 
   /** Reloads the deck list and counts (2 requests); expansion is kept (stable ids). */
   async refresh(): Promise<void> {
+    if (this.offline && this.session.state.kind !== 'connected') {
+      // The welcome view is up; a probe brings the tree back when Anki answers.
+      await this.session.check();
+      return;
+    }
     await this.loadTree();
     this.emitter.fire();
   }

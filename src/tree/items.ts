@@ -42,11 +42,12 @@ export function deckItem(node: DeckNode): vscode.TreeItem {
   item.contextValue = node.filtered ? ItemContext.filteredDeck : ItemContext.deck;
   item.iconPath = new vscode.ThemeIcon(node.filtered ? 'filter' : 'library');
   item.tooltip = deckTooltip(node);
+  // Screen readers hear the deck's own name first (as shown), then what the number means.
   item.accessibilityInformation = {
     label:
       node.totalCount === undefined
-        ? vscode.l10n.t('Deck {0}', node.name)
-        : vscode.l10n.t('Deck {0}, {1} notes', node.name, node.totalCount),
+        ? vscode.l10n.t('{0}, deck', node.label)
+        : vscode.l10n.t('{0}, deck, {1} notes', node.label, node.totalCount),
   };
   return item;
 }
@@ -78,7 +79,6 @@ export function noteItem(el: NoteElement, uri: vscode.Uri, showDeck: boolean): v
   item.contextValue = ItemContext.note;
   item.iconPath = new vscode.ThemeIcon('note');
   item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Note'), arguments: [uri] };
-  item.accessibilityInformation = { label: vscode.l10n.t('Note {0}', label) };
   return item;
 }
 

@@ -6,6 +6,7 @@ import { describeAnkiError } from '../anki/errors';
 import { deckQuery, nidQuery } from '../anki/query';
 import { ANKICONNECT_CODE, ANKICONNECT_URL, Commands, SCHEME, Views, type CommandId } from '../constants';
 import { checkNewDeckName, type DeckNameProblem } from '../core/deckTree';
+import { orderHits } from '../core/search';
 import type { DecksView } from '../tree/decksView';
 import type { Element, NoteUris } from '../tree/items';
 import type { SearchResultsView } from '../tree/searchResultsView';
@@ -155,12 +156,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   const table: Array<{ id: CommandId; needsAnki: boolean; run: Handler }> = [
     {
+      // No guard: when Anki is down the Decks view's welcome content explains it (no popup).
       id: Commands.refresh,
-      needsAnki: true,
+      needsAnki: false,
       run: async (el) => {
         if (isElement(el) && el.kind === 'deck') await decks.refreshDeck(el.name);
         else await decks.refresh();
-        await fs.checkForChanges();
+        if (session.state.kind !== 'connected') return;
+        try {
+          await fs.checkForChanges();
+        } catch (e) {
+          session.log.warn(`Checking open notes failed: ${describeAnkiError(e).message}`);
+        }
       },
     },
     { id: Commands.search, needsAnki: true, run: (initial) => deps.openSearch(typeof initial === 'string' ? initial : '') },
@@ -397,7 +404,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (typeof query !== 'string') return;
         try {
           const hits = Array.isArray(ids) ? ids.filter((x): x is number => typeof x === 'number') : await session.client.findNotes(query);
-          await results.show(query, [...hits].sort((a, b) => b - a));
+          await results.show(query, orderHits(hits));
         } catch (e) {
           fail(t('Could not search for {0}', query), e);
         }

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 beforeEach(() => srv.stats.reset());
 
-const expected = (q: string): number[] => [...srv.collection.findNotes(q)].sort((a, b) => b - a);
+const expected = (q: string): number[] => [...srv.collection.findNotes(q)].sort((a, b) => a - b);
 
 async function search(q: string, limit = 50) {
   const seq = engine.begin();
@@ -36,7 +36,7 @@ describe('search', () => {
     'is:due',
     'tag:spanish::verbs::irregular',
     'Paris',
-  ])('%s: same hits as Anki, newest first, details of the first 50, at most 2 requests', async (q) => {
+  ])('%s: same hits as Anki, oldest first, details of the first 50, at most 2 requests', async (q) => {
     const out = await search(q);
     expect(out.kind).toBe('ok');
     if (out.kind !== 'ok') return;

@@ -42,8 +42,8 @@ describe('search helpers', () => {
     for (const q of ['a', 'b', 'a', ' ', 'c']) r = pushRecent(r, q, 2);
     expect(r).toEqual(['c', 'a']);
   });
-  it('hits are newest first without duplicates', () => {
-    expect(orderHits([3, 1, 2, 3])).toEqual([3, 2, 1]);
+  it('hits are oldest first (creation order) without duplicates', () => {
+    expect(orderHits([3, 1, 2, 3])).toEqual([1, 2, 3]);
   });
   it('only the latest sequence number counts', () => {
     const s = new Sequencer();
