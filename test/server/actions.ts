@@ -13,6 +13,9 @@ import { normalizeTag, stripHtmlPreservingMedia } from './text';
 /** The add-on folder name that appears in some Python TypeErrors. */
 const PACKAGE = '2055492159';
 
+/** Actions that work while no profile/collection is open. */
+const NO_COLLECTION_NEEDED = new Set(['version', 'requestPermission', 'apiReflect', 'getProfiles', 'getActiveProfile', 'loadProfile', 'multi']);
+
 /** An exception that escapes the per-request try/except (aborts an enclosing multi). */
 export class Uncaught extends Error {}
 
@@ -133,6 +136,7 @@ export class AnkiConnect {
       }
       const missing = def.required.filter((k) => !(k in params));
       if (missing.length > 0) throw typeErrorMissing(name, missing);
+      if (!this.col.available && !NO_COLLECTION_NEEDED.has(name)) throw new Error('collection is not available');
       result = def.run(params);
       if (result === undefined) result = null;
     } catch (e) {
@@ -695,6 +699,40 @@ export class AnkiConnect {
         return out;
       }),
       modelStyling: a(['modelName'], [], (p) => ({ css: this.modelByName(p.modelName).css })),
+      findModelsByName: a(['modelNames'], [], (p) =>
+        iter(p.modelNames).map((name) => {
+          const m = typeof name === 'string' ? col.modelByName(name) : undefined;
+          if (!m) throw new Error(`model was not found: ${pyStr(name)}`);
+          return modelObject(m);
+        }),
+      ),
+      findModelsById: a(['modelIds'], [], (p) =>
+        iter(p.modelIds).map((id) => {
+          const m = asId(id) !== undefined ? col.models.get(id as number) : undefined;
+          if (!m) throw new Error(`model was not found: ${pyStr(id)}`);
+          return modelObject(m);
+        }),
+      ),
+      updateNoteModel: a(['note'], [], (p) => {
+        const note = p.note;
+        if (!isDict(note)) throw new Error(`'${pyTypeName(note)}' object has no attribute 'get'`);
+        if (note.id === undefined || note.id === null) throw new Error('Note ID is required');
+        if (note.modelName === undefined || note.modelName === null || note.modelName === '') throw new Error('Model name is required');
+        if (!isDict(note.fields) || Object.keys(note.fields).length === 0) throw new Error('Fields must be provided as a dictionary');
+        const n = this.getNote(note.id);
+        const m = typeof note.modelName === 'string' ? col.modelByName(note.modelName) : undefined;
+        if (!m) throw new Error(`Model '${pyStr(note.modelName)}' not found`);
+        const values = m.fields.map(() => '');
+        for (const [name, value] of Object.entries(note.fields)) {
+          const f = m.fields.find((x) => x.name.toLowerCase() === name.toLowerCase());
+          if (f) values[f.ord] = asString(value).normalize('NFC');
+        }
+        n.mid = m.id;
+        n.fields = values;
+        n.tags = col.canonifyTags(iter(note.tags ?? []).map((t) => asString(t)));
+        col.bumpNote(n);
+        return null;
+      }),
       // ----- media -----
       storeMediaFile: a(['filename'], ['data', 'path', 'url', 'skipHash', 'deleteExisting'], (p) =>
         this.storeMedia(p, p.deleteExisting === undefined ? true : Boolean(p.deleteExisting)),
@@ -727,6 +765,11 @@ export class AnkiConnect {
       }),
       guiSelectedNotes: a([], [], () => (col.browserNoteId !== null && col.getNote(col.browserNoteId) ? [col.browserNoteId] : [])),
       guiSelectCard: a(['card'], [], () => col.browserNoteId !== null),
+      guiSelectNote: a(['note'], [], () => col.browserNoteId !== null),
+      guiEditNote: a(['note'], [], (p) => {
+        if (asId(p.note) === undefined || !col.getNote(p.note as number)) throw new Error('Note not found.');
+        return null;
+      }),
     };
   }
 
@@ -738,6 +781,27 @@ export class AnkiConnect {
       return { canAdd: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** A note type as findModelsByName/findModelsById return it (Anki's notetype dict). */
+function modelObject(m: Model): Record<string, unknown> {
+  return {
+    id: m.id,
+    name: m.name,
+    type: m.type,
+    mod: m.mod,
+    usn: -1,
+    sortf: m.sortf,
+    did: null,
+    tmpls: m.templates.map((t, ord) => ({ name: t.name, ord, qfmt: t.qfmt, afmt: t.afmt, bqfmt: '', bafmt: '', did: null, bfont: '', bsize: 0, id: m.id * 10 + ord })),
+    flds: m.fields.map((f) => ({ name: f.name, ord: f.ord, sticky: false, rtl: false, font: 'Arial', size: 20, description: '', plainText: false, collapsed: false, excludeFromSearch: false, id: m.id * 100 + f.ord, tag: null, preventDeletion: false })),
+    css: m.css,
+    latexPre: '\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n',
+    latexPost: '\\end{document}',
+    latexsvg: false,
+    req: m.type === 1 ? [] : m.templates.map((_t, ord) => [ord, 'any', [ord === 0 ? 0 : Math.min(1, m.fields.length - 1)]]),
+    originalStockKind: 1,
+  };
 }
 
 /** Crude localised next-interval strings for Again/Hard/Good/Easy. */

@@ -82,6 +82,12 @@ async function control(srv: TestServer, body: Json): Promise<unknown> {
     case 'closeBrowser':
       srv.simulate.closeBrowser();
       return null;
+    case 'closeProfile':
+      srv.simulate.closeProfile();
+      return null;
+    case 'openProfile':
+      srv.simulate.openProfile();
+      return null;
     case 'refuseConnections':
       await srv.faults.refuseConnections(Boolean(body.on));
       return null;

@@ -79,6 +79,8 @@ export class Collection {
   crt: number;
   profile: string;
   profiles: string[];
+  /** false while no profile is open: actions fail with `collection is not available` */
+  available = true;
   /** last query passed to guiBrowse (null until called) */
   lastGuiBrowse: string | null = null;
   /** note currently open in the simulated Browser editor (issue #82), or null */

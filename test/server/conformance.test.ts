@@ -868,3 +868,47 @@ describe('more legacy and timing behaviour', () => {
     expect(srv.stats.log[srv.stats.log.length - 1]?.bytesIn).toBeGreaterThan(2_000_000);
   });
 });
+
+describe('more actions', () => {
+  it('closeProfile: collection actions fail with "collection is not available"; version/apiReflect still work', async () => {
+    srv.simulate.closeProfile();
+    expect(await v6(port, 'deckNames')).toEqual({ result: null, error: 'collection is not available' });
+    expect(await v6(port, 'version')).toEqual({ result: 6, error: null });
+    expect((await v6(port, 'apiReflect', { scopes: ['actions'], actions: ['version'] })).error).toBeNull();
+    srv.simulate.openProfile();
+    expect(await ok(port, 'deckNames')).toEqual(['Default']);
+  });
+
+  it('updateNoteModel: validates, sets the type, fills given fields case-insensitively, replaces tags', async () => {
+    const nid = await ok<number>(port, 'addNote', { note: basic('um', 'b', { tags: ['old'] }) });
+    expect((await v6(port, 'updateNoteModel', { note: { modelName: 'Cloze', fields: { Text: 'x' } } })).error).toBe('Note ID is required');
+    expect((await v6(port, 'updateNoteModel', { note: { id: nid, fields: { Text: 'x' } } })).error).toBe('Model name is required');
+    expect((await v6(port, 'updateNoteModel', { note: { id: nid, modelName: 'Cloze', fields: {} } })).error).toBe('Fields must be provided as a dictionary');
+    expect((await v6(port, 'updateNoteModel', { note: { id: 3, modelName: 'Cloze', fields: { Text: 'x' } } })).error).toBe('Note was not found: 3');
+    expect((await v6(port, 'updateNoteModel', { note: { id: nid, modelName: 'Nope', fields: { Text: 'x' } } })).error).toBe("Model 'Nope' not found");
+    await ok(port, 'updateNoteModel', { note: { id: nid, modelName: 'Cloze', fields: { text: '{{c1::um}}' } } });
+    expect(await ok(port, 'notesInfo', { notes: [nid] })).toMatchObject([
+      { modelName: 'Cloze', tags: [], fields: { Text: { value: '{{c1::um}}', order: 0 }, 'Back Extra': { value: '', order: 1 } } },
+    ]);
+  });
+
+  it('findModelsByName returns note-type objects; the first unknown name fails the call', async () => {
+    const [m] = await ok<Array<Record<string, unknown>>>(port, 'findModelsByName', { modelNames: ['Basic'] });
+    expect(m).toMatchObject({ name: 'Basic', type: 0, sortf: 0, css: expect.stringContaining('.card') });
+    expect((m?.flds as Array<{ name: string }>).map((f) => f.name)).toEqual(['Front', 'Back']);
+    expect((m?.tmpls as Array<{ qfmt: string }>)[0]?.qfmt).toBe('{{Front}}');
+    expect((await v6(port, 'findModelsByName', { modelNames: ['Basic', 'Nope'] })).error).toBe('model was not found: Nope');
+    const [byId] = await ok<Array<Record<string, unknown>>>(port, 'findModelsById', { modelIds: [m?.id] });
+    expect(byId?.name).toBe('Basic');
+  });
+
+  it('suspend / unsuspend / areSuspended', async () => {
+    const nid = await ok<number>(port, 'addNote', { note: basic('sus') });
+    const cid = srv.collection.cardsOf(nid)[0]?.id as number;
+    expect(await ok(port, 'suspend', { cards: [cid] })).toBe(true);
+    expect(await ok(port, 'areSuspended', { cards: [cid, 5] })).toEqual([true, null]);
+    expect(await ok(port, 'findCards', { query: 'is:suspended' })).toEqual([cid]);
+    expect(await ok(port, 'unsuspend', { cards: [cid] })).toBe(true);
+    expect(await ok(port, 'areSuspended', { cards: [cid] })).toEqual([false]);
+  });
+});

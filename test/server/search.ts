@@ -5,7 +5,7 @@
  */
 import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
-import { asciiLower, escapeRegExp } from './text';
+import { escapeRegExp } from './text';
 
 export class SearchError extends Error {
   constructor(reason: string) {
@@ -240,9 +240,20 @@ function wildSource(raw: string, any = '[\\s\\S]*', one = '[\\s\\S]'): string {
 
 /** SQLite-LIKE-style matcher (ASCII case-insensitive). `whole` = anchored match. */
 function likeMatcher(raw: string, whole: boolean): (s: string) => boolean {
-  const src = wildSource(asciiLower(raw));
+  // ASCII letters match either case (SQLite LIKE); everything else matches exactly
+  const src = pieces(raw)
+    .map((p) =>
+      p.lit === null
+        ? p.wild === '*'
+          ? '[\\s\\S]*'
+          : '[\\s\\S]'
+        : /[A-Za-z]/.test(p.lit)
+          ? `[${p.lit.toLowerCase()}${p.lit.toUpperCase()}]`
+          : escapeRegExp(p.lit),
+    )
+    .join('');
   const re = new RegExp(whole ? `^${src}$` : src);
-  return (s) => re.test(asciiLower(s));
+  return (s) => re.test(s);
 }
 
 function userRegex(src: string): RegExp {

@@ -71,6 +71,9 @@ export interface ServerSimulate {
   /** while open, updateNoteFields on that note is silently not applied (issue #82) */
   openInBrowser(noteId: number): void;
   closeBrowser(): void;
+  /** no profile open: collection actions fail with `collection is not available` until openProfile() */
+  closeProfile(): void;
+  openProfile(): void;
 }
 
 export interface TestServer {
@@ -467,6 +470,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
     closeBrowser() {
       collection.browserNoteId = null;
+    },
+    closeProfile() {
+      collection.available = false;
+    },
+    openProfile() {
+      collection.available = true;
     },
   };
 
