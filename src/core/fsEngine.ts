@@ -699,10 +699,9 @@ export class FsEngine {
       for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
       this.servedPaths.delete(id);
     }
+    // No onCollectionChange here: these changes were made in Anki, not through the file system (the views
+    // run their own check for changes).
     if (events.length > 0) this.opts.onFileEvents?.(events);
-    if (report.changed.length + report.deleted.length > 0) {
-      this.opts.onCollectionChange?.({ notes: [...report.changed, ...report.deleted] });
-    }
     return report;
   }
 

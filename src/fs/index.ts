@@ -23,7 +23,7 @@ export interface AnkiFileSystem {
   createDraft(deck: string, noteType: string, fieldNames: readonly string[]): vscode.Uri;
   /** Opens a diff of Anki's current version (left, read-only) against the editor (right). */
   compareWithAnki(uri: vscode.Uri): Promise<void>;
-  /** Decks/notes created, moved, deleted or edited through the file system (or changed in Anki, when noticed). */
+  /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
 }
 
