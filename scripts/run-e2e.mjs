@@ -215,6 +215,11 @@ try {
         server = await startServer();
       },
     };
+    const resetFaults = async () => {
+      await srv.control('refuseConnections', { on: false }).catch(() => {});
+      await srv.control('clearFaults').catch(() => {});
+      await srv.control('closeBrowser').catch(() => {});
+    };
     await loadWorkbench();
     for (const t of selected) {
       const started = Date.now();
@@ -225,7 +230,7 @@ try {
       };
       let error = null;
       try {
-        await srv.control('clearFaults').catch(() => {});
+        await resetFaults();
         let timer;
         await Promise.race([
           t.run(ctx),
@@ -240,16 +245,18 @@ try {
         error: error ? `${error.message?.split('\n').slice(0, 12).join('\n') ?? error}\n(screenshot ${path.relative(root, shot)})` : undefined,
       });
       if (error) {
-        // start the next test from a clean workbench and collection
-        await srv.control('clearFaults').catch(() => {});
+        // start the next test from a clean workbench
+        await resetFaults();
         await loadWorkbench().catch((e) => log('reloading the workbench failed:', e.message));
       }
     }
+    log('phase ui: done');
     await context.close();
   }
 } catch (e) {
   report({ phase: 'setup', title: `e2e setup: ${e.message}`, state: 'failed' });
 } finally {
+  log('stopping the browser, code-server and the test server');
   await cleanup();
 }
 

@@ -161,11 +161,11 @@ export async function anki(url, action, params) {
 }
 
 /**
- * Sends one operation to the test server's control port (see test/server/cli.ts): POST {op, args} as JSON.
+ * Sends one operation to the test server's control port (see test/server/cli.ts): POST {op, ...args} as JSON.
  * Returns the `result` of the answer; throws with the server's message when it reports an error.
  */
 export async function control(controlUrl, op, args = {}) {
-  const res = await fetch(controlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ op, args }) });
+  const res = await fetch(controlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...args, op }) });
   const text = await res.text();
   let json;
   try {

@@ -59,8 +59,9 @@ describe('anki: file system', () => {
     const uri = await findNoteUri(note.id);
     const editor = await openEditor(uri);
     const inAnki = `${note.value} changed in Anki`;
-    await control('editInAnki', { noteId: note.id, fields: { [note.fieldName]: inAnki } });
     await replaceAll(editor, editor.document.getText().replace(note.value, `${note.value} changed in VS Code`));
+    // while the editor holds unsaved text, the note changes in Anki
+    await control('editInAnki', { noteId: note.id, fields: { [note.fieldName]: inAnki } });
     const saved = await editor.document.save().then(
       (ok) => ok,
       () => false,

@@ -61,12 +61,13 @@ function field(obj: unknown, key: string): unknown {
 }
 
 /**
- * One operation on the test server's control port: POST {op, args}; returns the answer's `result`.
- * Ops (see test/server): refuseConnections, resetNext, delayNext, failMultiEntry, clearFaults, editInAnki,
- * openInBrowser, closeBrowser, deleteNote, stats, resetStats, ...
+ * One operation on the test server's control port (test/server/cli.ts): POST {op, ...args}; returns `result`.
+ * Ops: editInAnki {noteId, fields?, tags?}, touch {noteId}, deleteNote {noteId}, openInBrowser {noteId},
+ * closeBrowser, refuseConnections {on}, resetNext {n?}, delayNext {n, ms}, failMultiEntry {index, message?},
+ * clearFaults, stats, resetStats, getNote {noteId}, findNotes {query}, lastGuiBrowse.
  */
 export async function control(op: string, args: Record<string, unknown> = {}): Promise<unknown> {
-  const { status, json, text } = await postJson(testServer().controlUrl, { op, args });
+  const { status, json, text } = await postJson(testServer().controlUrl, { ...args, op });
   const error = field(json, 'error');
   if (json === undefined) throw new Error(`control ${op}: HTTP ${status}, answer is not JSON: ${text.slice(0, 200)}`);
   if (status !== 200 || (error !== null && error !== undefined)) throw new Error(`control ${op}: ${String(error ?? `HTTP ${status}`)}`);

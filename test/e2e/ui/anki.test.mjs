@@ -5,7 +5,7 @@
 // "Anki: …" (package.nls.json), note files `<label>.<noteId>.yaml` in the `anki:` scheme.
 import assert from 'node:assert/strict';
 import {
-  activeNoteId, clearNotifications, closeAllEditors, closeQuickInput, cursorToEndOfLineWith, decksPane, dirtyTab, escapeRe,
+  activeNoteId, clearNotifications, notificationCenterTexts, closeAllEditors, closeQuickInput, cursorToEndOfLineWith, decksPane, dirtyTab, escapeRe,
   expand, firstField, japanese, notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, visibleEditorLines,
 } from './workbench.mjs';
 
@@ -136,10 +136,14 @@ export const tests = [
       const pane = await openAnkiView(page);
       await server.control('refuseConnections', { on: true });
       await runCommand(page, 'Anki: Refresh');
-      const notReachable = pane.getByText('Anki is not reachable', { exact: false });
-      await notReachable.waitFor({ state: 'visible', timeout: 30000 });
+      // the status bar item turns into "not running" …
+      await page.locator('.statusbar-item', { has: page.locator('[aria-label^="Anki is not running"]') })
+        .or(page.locator('.statusbar-item[aria-label^="Anki is not running"]')).first().waitFor({ state: 'visible', timeout: 30000 });
+      // … and the Decks view shows the welcome content explaining it (viewsWelcome, ankiFiles.connection == notRunning)
+      const notReachable = page.locator('.part.sidebar').getByText('Anki is not reachable', { exact: false });
+      await notReachable.waitFor({ state: 'visible', timeout: 15000 });
       await server.control('refuseConnections', { on: false });
-      await pane.getByRole('button', { name: 'Retry' }).first().click();
+      await page.locator('.part.sidebar').getByRole('button', { name: 'Retry' }).first().click();
       const { top } = await collectionFacts(server);
       await treeItem(pane, top.find((d) => d !== 'Default') ?? top[0]).first().waitFor({ state: 'visible', timeout: 30000 });
       assert.equal(await notReachable.isVisible(), false);
@@ -147,18 +151,31 @@ export const tests = [
   },
   {
     name: 'a conflicting edit made in Anki makes Ctrl+S fail visibly and keeps the text',
-    async run({ page, server }) {
+    async run({ page, server, log }) {
       await closeAllEditors(page);
       await clearNotifications(page);
       const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value));
       const [fieldName, { value }] = firstField(note);
       await openNoteById(page, note.noteId);
-      await server.control('editInAnki', { noteId: note.noteId, fields: { [fieldName]: `${value} changed in Anki` } });
       await cursorToEndOfLineWith(page, value);
       await page.keyboard.type(' changed in VS Code');
+      await dirtyTab(page, `.${note.noteId}.yaml`).waitFor({ state: 'visible', timeout: 10000 });
+      // while the editor holds unsaved text, the note changes in Anki
+      await server.control('editInAnki', { noteId: note.noteId, fields: { [fieldName]: `${value} changed in Anki` } });
       await page.keyboard.press('Control+s');
-      const toast = await until(async () => (await notificationTexts(page)).find((t) => t.trim().length > 0), 'an error notification after Ctrl+S', 30000);
-      assert.ok(/fail|conflict|changed|newer/i.test(toast), `unexpected notification: ${toast}`);
+      // the save must fail visibly: an error notification (as a toast, or at least in the notification center)
+      const message = await until(
+        async () => {
+          const toast = (await notificationTexts(page)).find((t) => /fail|conflict|changed|newer/i.test(t));
+          if (toast) return toast;
+          if (!(await dirtyTab(page, `.${note.noteId}.yaml`).count())) throw new Error('the editor was saved');
+          return (await notificationCenterTexts(page)).find((t) => /fail|conflict|changed|newer/i.test(t));
+        },
+        'an error notification about the failed save',
+        30000,
+        1000,
+      );
+      log(`save failed with: ${message}`);
       await sleep(500);
       assert.equal(await dirtyTab(page, `.${note.noteId}.yaml`).count(), 1, 'the editor is not dirty any more: was the text dropped?');
       const [after] = await server.anki('notesInfo', { notes: [note.noteId] });

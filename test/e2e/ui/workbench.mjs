@@ -22,36 +22,55 @@ export async function until(probe, what, timeoutMs = 30000, intervalMs = 200) {
   }
 }
 
-/** Runs a command from the command palette by its title, e.g. 'Anki: Search Notes…'. */
-export async function runCommand(page, title) {
-  await closeQuickInput(page);
-  await page.keyboard.press('F1');
+/**
+ * Runs a command from the command palette by its title, e.g. 'Anki: Search Notes…'. Retries while the
+ * workbench is still registering contributions (the palette can open before they are known).
+ */
+export async function runCommand(page, title, timeoutMs = 45000) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
-  await row.click();
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ state: 'visible', timeout: 5000 });
+      await row.click();
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw new Error(`command "${title}" not found in the command palette: ${e.message.split('\n')[0]}`);
+    }
+  }
 }
 
 export async function closeQuickInput(page) {
   if (await page.locator('.quick-input-widget').isVisible().catch(() => false)) await page.keyboard.press('Escape');
 }
 
-/** The "Anki" activity bar entry (view container `ankiFiles`), opened. Returns the Decks pane body locator. */
+/** The "Anki" activity bar entry (view container `ankiFiles`), opened. Returns the Decks view locator. */
 export async function openAnkiView(page) {
-  const pane = decksPane(page);
-  if (await pane.isVisible().catch(() => false)) return pane;
-  const item = page.locator('.activitybar .action-item a[aria-label^="Anki"], .activitybar .action-item .action-label[aria-label^="Anki"]').first();
-  await item.waitFor({ state: 'visible', timeout: 60000 });
-  await item.click();
-  await pane.waitFor({ state: 'visible', timeout: 30000 });
-  return pane;
+  const entry = page.locator('.activitybar .action-item', { has: page.locator('[aria-label^="Anki"]') }).first();
+  await entry.waitFor({ state: 'visible', timeout: 60000 });
+  const isOpen = async () => /\bchecked\b/.test((await entry.getAttribute('class')) ?? '');
+  if (!(await isOpen())) {
+    await entry.click();
+    await until(isOpen, 'the Anki side bar to open', 30000);
+  }
+  return decksPane(page);
 }
 
-/** The Decks view (ankiFiles.decks) as a pane; its header text is "Decks". */
+/**
+ * The Decks view (ankiFiles.decks). Alone in its container it has no pane header (the side bar title reads
+ * "Anki: Decks"); with the Search Results view visible too, it is the pane whose header says "Decks".
+ */
 export function decksPane(page) {
-  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^\s*Decks/i }) }).first();
+  const sidebar = page.locator('.part.sidebar');
+  return sidebar
+    .locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Decks/i }) })
+    .or(sidebar.locator('.pane:only-child'))
+    .first();
 }
 
 export function treeItem(scope, name) {
@@ -117,6 +136,14 @@ export async function cursorToEndOfLineWith(page, text) {
 /** Text of visible notification toasts. */
 export async function notificationTexts(page) {
   return page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+}
+
+/** Texts of the notifications in the notification center (opens it; toasts can be suppressed in a headless page). */
+export async function notificationCenterTexts(page) {
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible().catch(() => false))) await runCommand(page, 'Notifications: Show Notifications');
+  await center.waitFor({ state: 'visible', timeout: 10000 });
+  return center.locator('.notification-list-item').allInnerTexts();
 }
 
 export async function clearNotifications(page) {
