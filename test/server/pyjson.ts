@@ -187,7 +187,7 @@ export function pyLoads(doc: string): JsonValue {
           continue;
         }
         const rep = simple[esc as string];
-        if (rep === undefined) fail(`Invalid \\escape: ${pyRepr(esc)}`, i);
+        if (rep === undefined) fail('Invalid \\escape', i);
         out += rep;
         i += 2;
         continue;

@@ -2,11 +2,12 @@
 import { pyRepr } from './pyjson';
 
 const SCHEMA_REPR =
-  "{'properties': {'action': {'minLength': 1, 'type': 'string'},\n" +
-  "                'params': {'type': 'object'},\n" +
-  "                'version': {'type': 'integer'}},\n" +
-  " 'required': ['action'],\n" +
-  " 'type': 'object'}";
+  "{'type': 'object',\n" +
+  " 'properties': {'action': {'type': 'string', 'minLength': 1},\n" +
+  "                'version': {'type': 'integer'},\n" +
+  "                'params': {'type': 'object'}},\n" +
+  " 'required': ['action']}";
+const ACTION_REPR = "{'type': 'string', 'minLength': 1}";
 
 function indent(text: string): string {
   return text
@@ -35,10 +36,10 @@ export function validateRequest(req: unknown): string | null {
   }
   const action = obj.action;
   if (typeof action !== 'string') {
-    return message(`${pyRepr(action)} is not of type 'string'`, 'type', "schema['properties']['action']", "{'minLength': 1, 'type': 'string'}", "instance['action']", action);
+    return message(`${pyRepr(action)} is not of type 'string'`, 'type', "schema['properties']['action']", ACTION_REPR, "instance['action']", action);
   }
   if (action.length < 1) {
-    return message(`${pyRepr(action)} should be non-empty`, 'minLength', "schema['properties']['action']", "{'minLength': 1, 'type': 'string'}", "instance['action']", action);
+    return message(`${pyRepr(action)} should be non-empty`, 'minLength', "schema['properties']['action']", ACTION_REPR, "instance['action']", action);
   }
   if ('version' in obj && !isInteger(obj.version)) {
     return message(`${pyRepr(obj.version)} is not of type 'integer'`, 'type', "schema['properties']['version']", "{'type': 'integer'}", "instance['version']", obj.version);
