@@ -354,9 +354,13 @@ export class FsEngine {
       case 'invalid':
         throw new FsEngineError('noPermissions', `Cannot save "${path}": ${p.reason}`);
       case 'note':
+        if (opts.create && !opts.overwrite) throw new FsEngineError('exists', `Note ${p.noteId} already exists: open it and edit it instead.`);
         return this.saveExisting(path, p.noteId, p.deck, text);
       case 'newNote': {
         const alias = this.aliases.get(path);
+        if (alias !== undefined && opts.create && !opts.overwrite) {
+          throw new FsEngineError('exists', `"${path}" was already saved as note ${alias}.`);
+        }
         if (alias !== undefined) return this.saveExisting(path, alias, p.deck, text);
         if (!this.drafts.has(path) && !opts.create) {
           throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note.`);
