@@ -228,41 +228,75 @@ function rangeOf(node: YNode, fallback: Range): Range {
   return fallback;
 }
 
-type TextOf = { ok: true; text: string } | { ok: false; found: 'a mapping' | 'a list' | 'a tagged value' };
+type TextOf = { ok: true; text: string } | { ok: false; reason: string; quoteHint: boolean };
+
+const QUOTE_HINT = 'Put the whole text in quotes, or write it as a block ("|-" after the colon, the text on the next lines, indented).';
 
 /**
  * The text of a scalar as the user means it. Quoted and block scalars give their string value; a plain
  * scalar gives its source text (so `123`, `true`, `null`, `~`, `1e3`, `0x1F` stay text) and an empty
- * value gives "".
+ * value gives "". YAML anchors (`&x`), aliases (`*x`) and tags (`!x`) are refused: our documents never
+ * contain them, and a user who types `&nbsp;…`, `*important*` or `!note` at the start of a value means text,
+ * part of which YAML would silently drop.
  */
-function textOf(node: YNode, doc: Document.Parsed, text: string, depth = 0): TextOf {
+function textOf(node: YNode): TextOf {
   if (node === null || node === undefined) return { ok: true, text: '' };
   if (isAlias(node)) {
-    const target = depth < 16 ? node.resolve(doc) : undefined;
-    return target ? textOf(target, doc, text, depth + 1) : { ok: true, text: '' };
+    return { ok: false, reason: `starts with "*", which YAML reads as an alias (a reference to an "&" anchor), so the text "*${node.source}" would be lost`, quoteHint: true };
   }
-  if (isMap(node)) return { ok: false, found: 'a mapping' };
-  if (isSeq(node)) return { ok: false, found: 'a list' };
+  if (isScalar(node) || isMap(node) || isSeq(node)) {
+    if (node.anchor !== undefined) {
+      return { ok: false, reason: `has "&${node.anchor}" in front, which YAML reads as an anchor name, so that part of the text would be lost`, quoteHint: true };
+    }
+    if (node.tag !== undefined) {
+      return { ok: false, reason: `has "${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')}" in front, which YAML reads as a tag, so that part of the text would be lost`, quoteHint: true };
+    }
+  }
+  if (isMap(node)) return { ok: false, reason: 'must be text, not a mapping', quoteHint: true };
+  if (isSeq(node)) return { ok: false, reason: 'must be text, not a list', quoteHint: true };
   if (isScalar(node)) {
-    const t = scalarText(node, text);
-    return t === undefined ? { ok: false, found: 'a tagged value' } : { ok: true, text: t };
+    const comment = sameLineComment(node);
+    if (comment !== undefined) {
+      return {
+        ok: false,
+        reason: `is followed by " ${comment}", which YAML reads as a comment, so "${comment}" would not be saved`,
+        quoteHint: true,
+      };
+    }
+    const t = scalarText(node);
+    return t === undefined ? { ok: false, reason: 'must be text', quoteHint: true } : { ok: true, text: t };
   }
-  return { ok: false, found: 'a tagged value' };
+  return { ok: false, reason: 'must be text', quoteHint: true };
 }
 
-function scalarText(node: Scalar, text: string): string | undefined {
-  if (typeof node.value === 'string') return node.value;
-  if (node.type === Scalar.PLAIN || node.type === undefined) {
-    const src = node.srcToken;
-    if (src && 'source' in src && typeof src.source === 'string') return src.source;
-    const r = rangeOf(node, [0, 0]);
-    return text.slice(r[0], r[1]);
+/**
+ * A comment right after an unquoted value on the same line (`Front: Issue #5`): the user almost certainly
+ * meant it as text. Comments after quoted values or on their own line are fine.
+ */
+function sameLineComment(node: Scalar): string | undefined {
+  if (node.type !== Scalar.PLAIN) return undefined;
+  const src = node.srcToken;
+  if (!src || !('end' in src) || !Array.isArray(src.end)) return undefined;
+  for (const token of src.end as Array<{ type: string; source: string }>) {
+    if (token.type === 'newline') return undefined;
+    if (token.type === 'comment') return token.source;
   }
   return undefined;
 }
 
-function keyText(node: YNode, doc: Document.Parsed, text: string): string | undefined {
-  const t = textOf(node, doc, text);
+function scalarText(node: Scalar): string | undefined {
+  if (typeof node.value === 'string') return node.value;
+  if (node.type === Scalar.PLAIN || node.type === undefined) {
+    // Plain scalars resolved as numbers, booleans or null: the source the user typed. An empty value has
+    // no source token.
+    const src = node.srcToken;
+    return src && 'source' in src && typeof src.source === 'string' ? src.source : '';
+  }
+  return undefined;
+}
+
+function keyText(node: YNode): string | undefined {
+  const t = textOf(node);
   return t.ok ? t.text : undefined;
 }
 
@@ -328,8 +362,14 @@ interface ParsedParts {
 }
 
 function cleanYamlMessage(message: string): string {
-  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  return message
+    .replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
+    .trim()
+    .replace(/[.:]$/, '');
 }
+
+const SYNTAX_HINT =
+  'Text that contains ": " or " #", or starts with one of - ? : , [ ] { } # & * ! | > \' " % @ `, must be in quotes or written as a block ("|-" after the colon, the text on the next lines, indented).';
 
 /** Parses the YAML and checks what every note document needs; the per-mode checks come after. */
 function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fatal: DocumentProblem[] } {
@@ -339,8 +379,8 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
   const sameKey = (a: unknown, b: unknown): boolean => {
     if (a === b) return true;
     if (!isScalar(a) || !isScalar(b)) return false;
-    const ta = scalarText(a, text);
-    const tb = scalarText(b, text);
+    const ta = scalarText(a);
+    const tb = scalarText(b);
     return ta !== undefined && ta === tb;
   };
   const doc = parseDocument(text, { keepSourceTokens: true, lineCounter: lc, uniqueKeys: sameKey, prettyErrors: false, strict: true });
@@ -351,7 +391,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
     visit(doc, {
       Pair(_k, pair) {
         const r = rangeOf(pair.key, [-1, -1]);
-        const t = keyText(pair.key, doc, text);
+        const t = keyText(pair.key);
         if (r[0] >= 0 && t !== undefined) keyAt.set(r[0], t);
       },
     });
@@ -364,7 +404,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
       problems.add('duplicateKey', key !== undefined ? `Duplicate key "${key}": each key may appear only once.` : 'Duplicate key: each key may appear only once.', range);
     } else {
       fatal = true;
-      problems.add('yaml', `YAML syntax error: ${cleanYamlMessage(err.message)}`, range);
+      problems.add('yaml', `YAML syntax error: ${cleanYamlMessage(err.message)}. ${SYNTAX_HINT}`, range);
     }
   }
   if (fatal) return { fatal: problems.list };
@@ -382,7 +422,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
   const allowed: readonly string[] = mode === 'existing' ? NOTE_KEYS : NOTE_KEYS.filter((k) => k !== 'id');
   for (const pair of contents.items) {
     const kRange = rangeOf(pair.key, parts.mapRange);
-    const key = keyText(pair.key, doc, text);
+    const key = keyText(pair.key);
     if (key === undefined) {
       problems.add('unknownKey', `Keys must be plain names; the keys are ${quoteList(allowed)}.`, kRange);
       continue;
@@ -406,10 +446,10 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
     } else if (k === 'fields') {
       parts.fields = readFields(value, vRange, doc, text, problems);
     } else {
-      const t = textOf(value, doc, text);
+      const t = textOf(value);
       if (!t.ok) {
         const code = k === 'deck' ? 'badDeck' : k === 'id' ? 'idChanged' : mode === 'new' ? 'unknownNoteType' : 'noteTypeChanged';
-        problems.add(code, `"${k}" must be a single value, not ${t.found}.`, vRange);
+        problems.add(code, `"${k}" ${t.reason}. ${QUOTE_HINT}`, vRange);
       } else {
         parts[k] = { text: t.text, range: vRange };
       }
@@ -429,7 +469,7 @@ function readTags(value: unknown, range: Range, doc: Document.Parsed, text: stri
     return { list: [], range }; // `tags:` with nothing: no tags
   }
   if (!isSeq(value)) {
-    const t = textOf(value, doc, text);
+    const t = textOf(value);
     const words = t.ok ? t.text.split(/[\s,]+/).filter((w) => w !== '') : [];
     const hint = words.length > 0 ? ` Write it as a list: [${words.join(', ')}].` : ' Write it as a list, e.g. [vocab, verbs], or [] for none.';
     problems.add('badTags', `"tags" must be a list of tags.${hint}`, range);
@@ -440,9 +480,9 @@ function readTags(value: unknown, range: Range, doc: Document.Parsed, text: stri
   let bad = false;
   for (const item of value.items) {
     const r = rangeOf(item, range);
-    const t = textOf(item, doc, text);
+    const t = textOf(item);
     if (!t.ok) {
-      problems.add('badTags', `Each tag must be a single word, not ${t.found}.`, r);
+      problems.add('badTags', `Each tag must be a single word; this one ${t.reason}. Put it in quotes.`, r);
       bad = true;
       continue;
     }
@@ -487,19 +527,20 @@ function readFields(value: unknown, range: Range, doc: Document.Parsed, text: st
   const seen = new Set<string>();
   for (const pair of value.items) {
     const kRange = rangeOf(pair.key, range);
-    const name = keyText(pair.key, doc, text);
+    const name = keyText(pair.key);
     if (name === undefined) {
       problems.add('unknownField', 'Field names must be plain names.', kRange);
       continue;
     }
     if (seen.has(name)) continue; // reported as a duplicate key
     seen.add(name);
-    const v = textOf(pair.value, doc, text);
+    const v = textOf(pair.value);
     if (!v.ok) {
       problems.add(
         'fieldNotScalar',
-        `The field "${name}" must be text, not ${v.found}. Quote the text ("…") or use a block ("|" on this line and the text indented below).`,
-        rangeOf(pair.value, kRange),
+        `The field "${name}" ${v.reason}. ${QUOTE_HINT}`,
+        // From the field name to the value's end: anchors and tags sit in front of the value's own range.
+        [kRange[0], Math.max(kRange[1], rangeOf(pair.value, kRange)[1])],
       );
     }
     entries.push({ name, value: v.ok ? v.text : undefined, keyRange: kRange });

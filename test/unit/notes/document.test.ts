@@ -169,11 +169,9 @@ describe('parseNoteDocument: text the user typed', () => {
     ['1.50', '1.50'],
     ['', ''],
     ['   ', ''],
-    ['plain # comment', 'plain'],
+    ['"quoted" # comment', 'quoted'],
     ["'single ''quoted'''", "single 'quoted'"],
     ['"double \\"quoted\\" \\u00e9"', 'double "quoted" é'],
-    ['!!str 42', '42'],
-    ['!!int 42', '42'],
   ];
   for (const [source, expected] of typed) {
     it(`reads "Front: ${source}" as ${JSON.stringify(expected)}`, () => {
@@ -201,7 +199,7 @@ describe('parseNoteDocument: text the user typed', () => {
     const text = [
       '# my comment',
       'fields:',
-      '  Back: b  # trailing comment',
+      '  Back: "b"  # trailing comment after a quoted value',
       '  Front: f',
       'tags:',
       '  - x',
@@ -221,9 +219,9 @@ describe('parseNoteDocument: text the user typed', () => {
     expect(parseOk(crlf, note)).toEqual(edited(note));
   });
 
-  it('treats `tags:` with nothing as no tags and resolves aliases', () => {
-    const text = renderNote(basic).replace('tags: [vocab, jlpt-n3]', 'tags:').replace('  Front: あいさつ', '  Front: &v same').replace('  Back: |-\n    greeting<br>\n    <b>formal</b>', '  Back: *v');
-    expect(parseOk(text, basic)).toEqual({ ...edited(basic), tags: [], fields: [['Front', 'same'], ['Back', 'same']] });
+  it('treats `tags:` with nothing as no tags', () => {
+    const text = renderNote(basic).replace('tags: [vocab, jlpt-n3]', 'tags:');
+    expect(parseOk(text, basic)).toEqual({ ...edited(basic), tags: [] });
   });
 });
 
@@ -303,11 +301,33 @@ describe('parseNoteDocument: problems', () => {
   it('reports non-text field values', () => {
     const problems = problemsOf(doc.replace('  Front: あいさつ', '  Front:\n    a: 1').replace('  Back: |-\n    greeting<br>\n    <b>formal</b>', '  Back: [x, y]'));
     expect(problems.map(at)).toEqual([
-      ['fieldNotScalar', 8, 5],
-      ['fieldNotScalar', 9, 9],
+      ['fieldNotScalar', 7, 3],
+      ['fieldNotScalar', 9, 3],
     ]);
     expect(problems[0]?.message).toMatch(/"Front" must be text, not a mapping/);
     expect(problems[1]?.message).toMatch(/not a list/);
+  });
+
+  it('refuses YAML anchors, aliases and tags instead of dropping the text they swallow', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['&nbsp;hello', /"&nbsp;hello" in front.*anchor/],
+      ['&amp; more', /"&amp;" in front.*anchor/],
+      ['*important*', /starts with "\*".*alias/],
+      ['Issue #5', /followed by " #5".*comment/],
+      ['!note this', /"!note" in front.*tag/],
+      ['!!str 42', /"!!str" in front.*tag/],
+    ];
+    for (const [typed, message] of cases) {
+      const problems = problemsOf(doc.replace('  Front: あいさつ', `  Front: ${typed}`));
+      expect(problems.map(at), typed).toEqual([['fieldNotScalar', 7, 3]]);
+      expect(problems[0]?.message, typed).toMatch(message);
+      expect(problems[0]?.message).toMatch(/quotes/);
+    }
+    // The same text quoted or as a block is accepted.
+    expect(parseOk(doc.replace('  Front: あいさつ', '  Front: "&nbsp;hello"'), basic).fields[0]).toEqual(['Front', '&nbsp;hello']);
+    expect(parseOk(doc.replace('  Front: あいさつ', '  Front: |-\n    *important* &amp; !x'), basic).fields[0]).toEqual(['Front', '*important* &amp; !x']);
+    expect(problemsOf(doc.replace('deck: Japanese::JLPT N3', 'deck: &d X')).map((p) => p.code)).toEqual(['badDeck']);
+    expect(problemsOf(doc.replace('tags: [vocab, jlpt-n3]', 'tags: [&t a, *t]')).map((p) => p.code)).toEqual(['badTags', 'badTags']);
   });
 
   it('reports fields that are not a mapping', () => {
