@@ -146,7 +146,9 @@ export class NoteStore {
     if (deckHint !== undefined && deckHint !== '') {
       const entries = [
         actions.notesInfo([id]),
-        actions.findCards(`nid:${id} ${deckQuery(deckHint, { includeSubdecks: false })}`),
+        // `-deck:filtered`: a card in a filtered deck also matches its original deck, but getDecks (used by the
+        // conflict check) reports the filtered deck; such notes take the getDecks path so both agree.
+        actions.findCards(`nid:${id} ${deckQuery(deckHint, { includeSubdecks: false })} -deck:filtered`),
       ] as const;
       const [infoOut, cardsOut] = parseOutcomes(entries, await client.multi([...entries]));
       if (!infoOut.ok) throw infoOut.cause;

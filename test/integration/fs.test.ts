@@ -62,6 +62,27 @@ describe('stat / readFile / readDirectory', () => {
     expect(text(r.value)).toContain('deck: Lang::Spanish');
   });
 
+  it('a note whose card sits in a filtered deck reads and saves without a false conflict', async () => {
+    let id = 0;
+    fx = await makeFixture({
+      setup: (col) => {
+        id = basicNote(col, 'Source', 'Filtered', 'card');
+        const filtered = col.ensureDeck('Custom Study Session');
+        filtered.dyn = true;
+        const card = col.cardsOf(id)[0];
+        if (!card) throw new Error('no card');
+        card.odid = card.did;
+        card.did = filtered.id;
+      },
+    });
+    const uri = uriOf('Source', 'Filtered', id); // listed under its original deck
+    const doc = text(await fx.provider.readFile(uri));
+    expect(doc).toContain('deck: Custom Study Session');
+    await fx.provider.writeFile(uri, bytes(doc.replace('Back: card', 'Back: edited')), W);
+    const note = fx.srv.collection.getNote(id);
+    expect(note && fx.srv.collection.fieldsOf(note).Back).toBe('edited');
+  });
+
   it('size is the exact UTF-8 byte length for non-ASCII content', async () => {
     fx = await makeFixture({ setup: (col) => void basicNote(col, 'Japanese', 'あいさつ', 'greeting 👋') });
     const id = [...fx.srv.collection.notes.keys()][0] as number;
