@@ -15,6 +15,7 @@
 //      E2E_EXT_TIMEOUT_MS (default 300000)   E2E_UI_TEST_TIMEOUT_MS (per UI test, default 120000)
 //      E2E_NOTES (default 300)   E2E_SEED (default 7)   E2E_KEEP=1 (keep the temp dir)   E2E_VERBOSE=1
 //      E2E_HEADED=1 (needs a display)   CHROME_PATH (default /usr/bin/chromium)
+//      E2E_UPDATE_SCREENSHOT=1 (the README screenshot test also writes media/screenshot.png)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
