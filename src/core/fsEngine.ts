@@ -396,7 +396,7 @@ export class FsEngine {
     switch (outcome.kind) {
       case 'saved': {
         const canonical = this.opts.codec.render(outcome.note);
-        if (outcome.unchanged) {
+        if (!outcome.fresh) {
           // Nothing was sent. If the user's bytes differ from the canonical form (another YAML style), show the
           // canonical form — unless Anki's copy moved on meanwhile (then the conflict guard handles the next save).
           const cur = this.store.peek(id);

@@ -46,6 +46,8 @@ export type SaveOutcome =
       kind: 'saved';
       /** The note as Anki has it now (re-read); for an empty change, the loaded note. */
       note: NoteSnapshot;
+      /** `note` was read from Anki by this batch (false: nothing to do, `note` is the loaded version). */
+      fresh: boolean;
       unchanged: boolean;
       /** The deck the note was moved to did not exist: changeDeck created it. */
       createdDeck?: string;
@@ -189,7 +191,7 @@ export class Saver {
       }
       const change = this.opts.diff(b.snapshot, item.req.edited);
       if (isEmptyChange(change)) {
-        item.resolve({ kind: 'saved', note: b.snapshot, unchanged: true, summary: 'no changes' });
+        item.resolve({ kind: 'saved', note: b.snapshot, fresh: false, unchanged: true, summary: 'no changes' });
         continue;
       }
       work.push({ item, base: b.snapshot, baseHash: b.hash, change });
@@ -249,7 +251,7 @@ export class Saver {
       if (contentHash(current) !== w.baseHash) {
         if (isEmptyChange(this.opts.diff(current, w.item.req.edited))) {
           // Anki already has exactly what the user wrote (e.g. a retry after a save whose outcome was unknown).
-          w.item.resolve({ kind: 'saved', note: current, unchanged: true, summary: 'Anki already had this version' });
+          w.item.resolve({ kind: 'saved', note: current, fresh: true, unchanged: true, summary: 'Anki already had this version' });
           return;
         }
         const differences = describeDifferences(w.base, current);
@@ -428,7 +430,7 @@ export class Saver {
     const summary =
       applied.join(', ') + (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '');
     this.opts.log?.info(`Saved ${name} (${current.id}): ${summary}`);
-    const result: SaveOutcome = { kind: 'saved', note: current, unchanged: false, summary };
+    const result: SaveOutcome = { kind: 'saved', note: current, fresh: true, unchanged: false, summary };
     if (createdDeck !== undefined) result.createdDeck = createdDeck;
     return result;
   }

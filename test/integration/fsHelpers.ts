@@ -31,14 +31,20 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
   return col.addNote({ model, deck: col.ensureDeck(deck), fields: [front, back], tags }).id;
 }
 
-export async function makeFixture(opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number } = {}): Promise<Fixture> {
+export async function makeFixture(
+  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number } = {},
+): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
   const srvOpts: Parameters<typeof startTestServer>[0] = { port: 0, latency: 'none', collection: col };
   if (opts.legacy) srvOpts.legacy = true;
   const srv = await startTestServer(srvOpts);
   const fixture: Partial<Fixture> & { onRequest: Fixture['onRequest'] } = { onRequest: undefined };
-  const client = new AnkiClient({ url: srv.url, onRequest: (e) => fixture.onRequest?.(e) });
+  const client = new AnkiClient({
+    url: srv.url,
+    onRequest: (e) => fixture.onRequest?.(e),
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+  });
   const logs: Logged[] = [];
   const log = {
     info: (m: string) => logs.push({ level: 'info', message: m }),

@@ -207,6 +207,30 @@ describe('verification and per-note outcomes', () => {
     }
   });
 
+  it('timeout during the apply request (Anki applied it late): unknown outcome; the retry finds it applied', async () => {
+    const ids: number[] = [];
+    fx = await makeFixture({ requestTimeoutMs: 300, setup: (col) => void ids.push(basicNote(col, DECK, 'Slow', 'before')) });
+    const f = fx;
+    const uri = uriOf(DECK, 'Slow', ids[0] as number);
+    const edited = bytes(text(await f.provider.readFile(uri)).replace('Back: before', 'Back: after'));
+    let n = 0;
+    f.onRequest = () => {
+      if (++n === 1) f.srv.faults.delayNext(1, 700); // the apply request runs, its reply comes too late
+    };
+    const e = await rejection(f.provider.writeFile(uri, edited, W));
+    expect(e.code).toBe('Unavailable');
+    expect(e.message).toMatch(/may have been applied — it is not known which/);
+    f.onRequest = undefined;
+    await new Promise((r) => setTimeout(r, 500)); // let the late reply go
+    expect(fieldsOf(f, ids[0] as number)?.Back).toBe('after');
+    const retry = await countRequests(f.srv, () => f.provider.writeFile(uri, edited, W));
+    expect(retry.requests).toBeLessThanOrEqual(2); // re-read of the stale note + the conflict check; nothing re-sent
+    expect(f.srv.stats.actions.updateNoteFields).toBe(1);
+    // The editor's next edit builds on that version: no false conflict.
+    await f.provider.writeFile(uri, bytes(text(edited).replace('Back: after', 'Back: again')), W);
+    expect(fieldsOf(f, ids[0] as number)?.Back).toBe('again');
+  });
+
   it('connection reset during the conflict check: Unavailable, nothing changed', async () => {
     const { fx, ids, uris, docs } = await setupMany(1);
     fx.srv.faults.resetNext(1);
