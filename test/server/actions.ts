@@ -143,14 +143,12 @@ export class AnkiConnect {
       if (e instanceof Uncaught) throw e;
       error = e instanceof Error ? e.message : String(e);
     }
-    if (typeof version !== 'number') {
-      if (typeof version !== 'boolean') {
-        throw new Uncaught(`'<=' not supported between instances of '${pyTypeName(version)}' and 'int'`);
-      }
+    if (error !== null) return { result: null, error };
+    // format_success_reply runs inside the add-on's try: a non-numeric version turns a success into an error
+    if (typeof version !== 'number' && typeof version !== 'boolean') {
+      return { result: null, error: `'<=' not supported between instances of '${pyTypeName(version)}' and 'int'` };
     }
-    const v = typeof version === 'boolean' ? Number(version) : (version as number);
-    if (v <= 4 && error === null) return result;
-    return { result, error };
+    return Number(version) <= 4 ? result : { result, error: null };
   }
 
   // ---------- helpers over the collection ----------
@@ -637,21 +635,18 @@ export class AnkiConnect {
       // ----- cards -----
       suspend: a(['cards'], ['suspend'], (p) => {
         const suspend = p.suspend === undefined ? true : Boolean(p.suspend);
-        let changed = false;
-        for (const id of iter(p.cards)) {
+        const cards = iter(p.cards).map((id) => {
           const c = asId(id) !== undefined ? col.getCard(id as number) : undefined;
-          if (!c) continue;
-          if (suspend && c.queue !== -1) {
-            c.queue = -1;
-            c.mod = col.nowSec();
-            changed = true;
-          } else if (!suspend && c.queue === -1) {
-            c.queue = c.type === 3 ? 1 : c.type;
-            c.mod = col.nowSec();
-            changed = true;
-          }
+          if (!c) throw new Error(`Card was not found: ${pyStr(id)}`);
+          return c;
+        });
+        const todo = cards.filter((c) => (c.queue === -1) !== suspend);
+        if (todo.length === 0) return false;
+        for (const c of todo) {
+          c.queue = suspend ? -1 : c.type === 3 ? 1 : c.type;
+          c.mod = col.nowSec();
         }
-        return changed;
+        return true;
       }),
       unsuspend: a(['cards'], [], (p) => this.actions.suspend?.run({ cards: p.cards, suspend: false })),
       areSuspended: a(['cards'], [], (p) =>
@@ -675,19 +670,18 @@ export class AnkiConnect {
       modelFieldNames: a(['modelName'], [], (p) => this.modelByName(p.modelName).fields.map((f) => f.name)),
       modelFieldsOnTemplates: a(['modelName'], [], (p) => {
         const m = this.modelByName(p.modelName);
-        const names = new Set(m.fields.map((f) => f.name));
         const out: Record<string, string[][]> = {};
         for (const t of m.templates) {
-          const side = (fmt: string): string[] => {
-            const found: string[] = [];
+          // like the add-on: crude regex, no de-duplication; the back side skips fields already on the front
+          const front: string[] = [];
+          const back: string[] = [];
+          for (const [fmt, list] of [[t.qfmt, front], [t.afmt, back]] as const) {
             for (const match of fmt.matchAll(/\{\{[^#/}]+?\}\}/g)) {
-              const name = (match[0].replace(/[{}]/g, '').split(':').pop() as string).trim();
-              if (name !== 'FrontSide' && names.has(name) && !found.includes(name)) found.push(name);
+              const name = match[0].replace(/[{}]/g, '').split(':').pop() as string;
+              if (name === 'FrontSide' || (list === back && front.includes(name))) continue;
+              list.push(name);
             }
-            return found;
-          };
-          const front = side(t.qfmt);
-          const back = side(t.afmt).filter((x) => !front.includes(x));
+          }
           out[t.name] = [front, back];
         }
         return out;

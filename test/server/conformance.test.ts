@@ -347,10 +347,22 @@ describe('§2 / §8.5 multi', () => {
       params: { actions: [{ action: 'version', params: [] }] },
     })) as { result: Array<{ error: string }> };
     expect(r.result[0]?.error).toMatch(/AnkiConnect\.version\(\) argument after \*\* must be a mapping, not list$/);
-    expect(await call(port, { action: 'multi', version: 6, params: { actions: [{ action: 'version', version: '6' }] } })).toEqual({
-      result: null,
-      error: "'<=' not supported between instances of 'str' and 'int'",
+    // the action runs, then formatting its reply fails inside the add-on's try: that entry becomes an error
+    expect(
+      await call(port, {
+        action: 'multi',
+        version: 6,
+        params: { actions: [{ action: 'createDeck', version: '6', params: { deck: 'Ran' } }, { action: 'version', version: null }, { action: 'nope', version: '6' }] },
+      }),
+    ).toEqual({
+      result: [
+        { result: null, error: "'<=' not supported between instances of 'str' and 'int'" },
+        { result: null, error: "'<=' not supported between instances of 'NoneType' and 'int'" },
+        { result: null, error: 'unsupported action' },
+      ],
+      error: null,
     });
+    expect(srv.collection.deckByName('Ran')).toBeDefined();
   });
 
   it('requestPermission inside multi fails with the TypeError', async () => {
