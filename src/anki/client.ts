@@ -30,12 +30,20 @@ export const DEFAULT_URL = 'http://127.0.0.1:8765';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 /**
- * Ids per `notesInfo` / `cardsInfo` request for long id lists. Chosen with test/bench/chunk-size.ts
- * (see test/bench/RESULTS.md): beyond this size larger chunks stop paying off, and the request body stays
- * far below the ~1 MB where AnkiConnect's quadratic body reading starts to cost.
+ * Ids per `notesInfo` request for long id lists, chosen with test/bench/chunk-size.ts (notesInfo of 50,000
+ * ids, test server under the `anki` latency profile): up to 2,000 ids per request the per-request tick
+ * (≥ 25 ms per request in the add-on; 25+ requests) shows in the wall time; from 5,000 on larger chunks stop
+ * helping (10 → 5 → 1 requests save ≤ 0.3 s of ticks) while the client's peak heap grows (47 MiB at ≤ 5k,
+ * 62 at 10k, 87 at 50k) and each request freezes Anki's UI for longer. At 5,000 ids the request body is
+ * 68 KiB (far below the ~1 MB where the add-on's quadratic body reading starts to cost), the reply ~2 MiB.
  */
-export const DEFAULT_NOTES_INFO_CHUNK = 2_000;
-/** Ids per `notesModTime` / `cardsModTime` request (tiny entries; ~15 bytes of body per id). */
+export const DEFAULT_NOTES_INFO_CHUNK = 5_000;
+/**
+ * Ids per `cardsInfo` request: cardsInfo renders both sides of every card (plus CSS), ~3.6× the bytes and
+ * the server time of a notesInfo entry, so a quarter-ish of the notesInfo chunk keeps replies at ~1.5 MiB.
+ */
+export const DEFAULT_CARDS_INFO_CHUNK = 1_000;
+/** Ids per `notesModTime` / `cardsModTime` request (tiny entries, ~45 bytes of reply; body ~14 bytes per id ⇒ ~280 KiB). */
 export const DEFAULT_MOD_TIME_CHUNK = 20_000;
 export const API_VERSION = 6;
 
@@ -59,8 +67,10 @@ export interface AnkiClientOptions {
   apiKey?: string;
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Ids per notesInfo/cardsInfo request (default `DEFAULT_NOTES_INFO_CHUNK`). */
+  /** Ids per notesInfo request (default `DEFAULT_NOTES_INFO_CHUNK`). */
   notesInfoChunk?: number;
+  /** Ids per cardsInfo request (default `DEFAULT_CARDS_INFO_CHUNK`). */
+  cardsInfoChunk?: number;
   /** Ids per notesModTime/cardsModTime request (default `DEFAULT_MOD_TIME_CHUNK`). */
   modTimeChunk?: number;
   onRequest?: (e: RequestEvent) => void;
@@ -102,6 +112,7 @@ export class AnkiClient implements AnkiApi {
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly notesInfoChunk: number;
+  private readonly cardsInfoChunk: number;
   private readonly modTimeChunk: number;
   private readonly onRequest: ((e: RequestEvent) => void) | undefined;
   private readonly queue = new SerialQueue();
@@ -115,8 +126,9 @@ export class AnkiClient implements AnkiApi {
     this.apiKey = opts.apiKey === '' ? undefined : opts.apiKey;
     this.requestTimeoutMs = positive(opts.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS);
     this.connectTimeoutMs = positive(opts.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
-    this.notesInfoChunk = Math.floor(positive(opts.notesInfoChunk, DEFAULT_NOTES_INFO_CHUNK));
-    this.modTimeChunk = Math.floor(positive(opts.modTimeChunk, DEFAULT_MOD_TIME_CHUNK));
+    this.notesInfoChunk = Math.max(1, Math.floor(positive(opts.notesInfoChunk, DEFAULT_NOTES_INFO_CHUNK)));
+    this.cardsInfoChunk = Math.max(1, Math.floor(positive(opts.cardsInfoChunk, DEFAULT_CARDS_INFO_CHUNK)));
+    this.modTimeChunk = Math.max(1, Math.floor(positive(opts.modTimeChunk, DEFAULT_MOD_TIME_CHUNK)));
     this.onRequest = opts.onRequest;
   }
 
@@ -376,7 +388,7 @@ export class AnkiClient implements AnkiApi {
   }
 
   async cardsInfo(cards: CardId[]): Promise<Array<CardInfo | undefined>> {
-    return this.chunked('cardsInfo', 'cards', cards, this.notesInfoChunk);
+    return this.chunked('cardsInfo', 'cards', cards, this.cardsInfoChunk);
   }
 
   /** Card modification times; degrades to `cardsInfo` (which always has `mod`) on builds without `cardsModTime`. */

@@ -128,6 +128,16 @@ describe('chunking', () => {
     expect(srv.maxConcurrent).toBe(1);
   });
 
+  it('cardsInfo has its own chunk size; a fractional or zero chunk size never loops', async () => {
+    srv = await scripted(ok((r) => (bodyOf(r).params?.cards as number[]).map(() => ({}))));
+    const c = new AnkiClient({ url: srv.url, notesInfoChunk: 2, cardsInfoChunk: 4 });
+    expect(await c.cardsInfo([1, 2, 3, 4, 5])).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(srv.requests.map((r) => (bodyOf(r).params?.cards as number[]).length)).toEqual([4, 1]);
+    srv.requests.length = 0;
+    await new AnkiClient({ url: srv.url, cardsInfoChunk: 0.5 }).cardsInfo([1, 2]);
+    expect(srv.requests.map((r) => (bodyOf(r).params?.cards as number[]).length)).toEqual([1, 1]);
+  });
+
   it('an exact multiple of the chunk size gives no empty trailing request', async () => {
     srv = await infoServer();
     const c = new AnkiClient({ url: srv.url, notesInfoChunk: 2 });
