@@ -613,7 +613,8 @@ export function parseNoteDocument(text: string, loaded: NoteSnapshot): ParseResu
       parts.noteType.range,
     );
   }
-  const deck = checkDeck(parts);
+  // The note's own deck, unchanged, is never a problem (whatever Anki allowed it to be called).
+  const deck = parts.deck && parts.deck.text === loaded.deck ? undefined : checkDeck(parts);
   if (deck !== undefined && parts.deck) {
     const target = normalizeDeckName(deck);
     const current = normalizeDeckName(loaded.deck);

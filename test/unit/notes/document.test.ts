@@ -369,6 +369,12 @@ describe('parseNoteDocument: problems', () => {
     expect(parseOk(doc.replace('deck: Japanese::JLPT N3', 'deck: Spanish'), basic).deck).toBe('Spanish');
   });
 
+  it('accepts the note\'s own deck unchanged even where Anki allowed a name users cannot type', () => {
+    const odd = { ...basic, deck: ':::Default' }; // Anki can store a level named ":" (from `:"`)
+    expect(parseOk(renderNote(odd), odd).deck).toBe(':::Default');
+    expect(problemsOf(renderNote(odd).replace('deck: :::Default', 'deck: ":::Other"'), odd).map((p) => p.code)).toEqual(['badDeck']);
+  });
+
   it('reports all problems at once, in document order', () => {
     const text = [
       'id: 1',
