@@ -7,6 +7,24 @@ import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
 import { escapeRegExp } from './text';
 
+/** Anki's English search error texts (ftl/core/search.ftl). */
+const MSG = {
+  misplacedAnd: 'an `and` was found but it is not connecting two search terms. If you want to search for the word itself, wrap it in double quotes: `"and"`.',
+  misplacedOr: 'an `or` was found but it is not connecting two search terms. If you want to search for the word itself, wrap it in double quotes: `"or"`.',
+  emptyGroup: 'a group `(...)` was found, but there was nothing between the brackets to search for. If you want to search for literal brackets, wrap them in double quotes: `"( )"`.',
+  unopenedGroup: 'a closing bracket `)` was found, but there was no opening bracket `(` preceding it. If you want to search for a literal `)`, wrap it in double quotes or prepend a backslash: `")"` or `\\)`.',
+  unclosedGroup: 'an opening bracket `(` was found, but there was no closing bracket `)` following it. If you want to search for a literal `(`, wrap it in double quotes or prepend a backslash: `"("` or `\\(` .',
+  emptyQuote: 'a pair of double quotes `""` was found, but there was nothing between them to search for. If you want to search for literal double quotes, prepend backslashes: `\\"\\"`.',
+  unclosedQuote: 'an opening double quote `"` was found, but there was no second one to close it. If you want to search for a literal `"`, prepend a backslash: `\\"`.',
+  missingKey: 'a colon `:` was found, but there was no keyword preceding it. If you want to search for a literal `:`, prepend a backslash: `\\:`.',
+  unknownEscape: (val: string) => `the escape sequence \`${val}\` is not defined. If you want to search for a literal backslash \`\\\`, prepend another one: \`\\\\\`.`,
+  invalidArgument: (term: string, argument: string) => `\`${term}\` was given an invalid argument '\`${argument}\`'.`,
+  flag: '`flag:` must be followed by a valid flag number: `1` (red), `2` (orange), `3` (green), `4` (blue), `5` (pink), `6` (turquoise), `7` (purple) or `0` (no flag).',
+  propOperator: (val: string) => `\`prop:${val}\` must be followed by one of the following comparison operators: \`=\`, \`!=\`, \`<\`, \`>\`, \`<=\` or \`>=\`.`,
+  other: 'please check for typing mistakes.',
+  positiveWhole: (context: string, provided: string) => `expected a positive whole number in "\`${context}\`", but found "\`${provided}\`".`,
+};
+
 export class SearchError extends Error {
   constructor(reason: string) {
     super(`Invalid search: ${reason}`);
@@ -48,7 +66,7 @@ export function tokenize(input: string): Token[] {
       raw += ch;
       j++;
     }
-    throw new SearchError('an opening double quote `"` was found, but there was no second one to close it.');
+    throw new SearchError(MSG.unclosedQuote);
   };
   while (i < n) {
     const ch = input[i] as string;
@@ -75,7 +93,7 @@ export function tokenize(input: string): Token[] {
     }
     if (c === '"') {
       const [raw, end] = readQuoted(j);
-      if (raw === '') throw new SearchError('a pair of double quotes `""` was found, but there was nothing between them to search for. If you want to search for literal double quotes, escape them like this: `\\"`.');
+      if (raw === '') throw new SearchError(MSG.emptyQuote);
       tokens.push({ kind: 'term', raw, neg, quoted: true });
       i = end;
       continue;
@@ -122,8 +140,7 @@ export function parseSearch(input: string): SearchNode {
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
   const misplaced = (t: Token): never => {
-    const word = t.kind === 'or' ? 'or' : 'and';
-    throw new SearchError(`an \`${word}\` was found but it is not connecting two search terms. If you want to search for the word itself, wrap it in double quotes: \`"${word}"\`.`);
+    throw new SearchError(t.kind === 'or' ? MSG.misplacedOr : MSG.misplacedAnd);
   };
   const parseOr = (depth: number): SearchNode => {
     const items: SearchNode[] = [parseAnd(depth)];
@@ -152,20 +169,20 @@ export function parseSearch(input: string): SearchNode {
       const t = peek();
       if (t && (t.kind === 'or' || t.kind === 'and')) misplaced(t);
       if (t && t.kind === 'rparen') {
-        if (depth === 0) throw new SearchError('a `)` was found, but there was no opening `(` to match it.');
-        throw new SearchError('a group `()` was found, but there was nothing between the parentheses to search for.');
+        if (depth === 0) throw new SearchError(MSG.unopenedGroup);
+        throw new SearchError(MSG.emptyGroup);
       }
-      if (!t && depth > 0) throw new SearchError('there was an opening `(`, but no matching `)` was found.');
-      throw new SearchError('please check your input.');
+      if (!t && depth > 0) throw new SearchError(MSG.unclosedGroup);
+      throw new SearchError(MSG.other);
     }
     return items.length === 1 ? (items[0] as SearchNode) : { kind: 'and', items };
   };
   const parseUnary = (depth: number): SearchNode => {
     const t = tokens[pos++] as Token;
     if (t.kind === 'lparen') {
-      if (peek()?.kind === 'rparen') throw new SearchError('a group `()` was found, but there was nothing between the parentheses to search for.');
+      if (peek()?.kind === 'rparen') throw new SearchError(MSG.emptyGroup);
       const inner = parseOr(depth + 1);
-      if (peek()?.kind !== 'rparen') throw new SearchError('there was an opening `(`, but no matching `)` was found.');
+      if (peek()?.kind !== 'rparen') throw new SearchError(MSG.unclosedGroup);
       pos++;
       return t.neg ? { kind: 'not', item: inner } : inner;
     }
@@ -173,13 +190,13 @@ export function parseSearch(input: string): SearchNode {
       const node: SearchNode = { kind: 'term', raw: t.raw };
       return t.neg ? { kind: 'not', item: node } : node;
     }
-    throw new SearchError('please check your input.');
+    throw new SearchError(MSG.other);
   };
   const tree = parseOr(0);
   if (pos < tokens.length) {
     const t = tokens[pos] as Token;
-    if (t.kind === 'rparen') throw new SearchError('a `)` was found, but there was no opening `(` to match it.');
-    throw new SearchError('please check your input.');
+    if (t.kind === 'rparen') throw new SearchError(MSG.unopenedGroup);
+    throw new SearchError(MSG.other);
   }
   return tree;
 }
@@ -214,7 +231,7 @@ function pieces(raw: string): Piece[] {
     if (ch === '\\') {
       const next = raw[i + 1];
       if (next === undefined || !LITERAL_ESCAPES.has(next)) {
-        throw new SearchError(`the escape sequence \`\\${next ?? ''}\` is not known. If you want to search for a literal backslash, escape it: \`\\\\\`.`);
+        throw new SearchError(MSG.unknownEscape(`\\${next ?? ''}`));
       }
       out.push({ lit: next, wild: null });
       i++;
@@ -270,7 +287,7 @@ type Pred = (card: Card, note: Note, model: Model) => boolean;
 
 function parsePositiveInt(value: string, key: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new SearchError(`\`${key}:${value}\` must be followed by a positive number of days.`);
+    throw new SearchError(MSG.positiveWhole(`${key}:${value}`, value));
   }
   return Number(value);
 }
@@ -284,12 +301,12 @@ function compileTerm(col: Collection, raw: string): Pred {
   }
   const [rawKey, value] = split;
   const key = unescape(rawKey).toLowerCase();
-  if (key === '') throw new SearchError('a colon `:` was found, but it was not preceded by a keyword. If you want to search for a colon, escape it: `\\:`.');
+  if (key === '') throw new SearchError(MSG.missingKey);
   switch (key) {
     case 'deck': {
       if (value === '*') return () => true;
       if (value === 'filtered') return (c) => c.odid !== 0;
-      if (value === '') throw new SearchError('`deck:` must be followed by a deck name.');
+      if (value === '') throw new SearchError(MSG.invalidArgument('deck:', value));
       const ids = new Set<number>();
       if (value === 'current') {
         const d = col.deckById(1);
@@ -301,7 +318,7 @@ function compileTerm(col: Collection, raw: string): Pred {
       return (c) => ids.has(c.did) || (c.odid !== 0 && ids.has(c.odid));
     }
     case 'tag': {
-      if (value === '') throw new SearchError('`tag:` must be followed by a tag name.');
+      if (value === '') throw new SearchError(MSG.invalidArgument('tag:', value));
       if (value === 'none') return (_c, n) => n.tags.length === 0;
       if (value.startsWith('re:')) {
         const re = userRegex(unescape(value.slice(3)));
@@ -329,14 +346,14 @@ function compileTerm(col: Collection, raw: string): Pred {
     case 'nid':
     case 'cid': {
       const v = unescape(value);
-      if (!/^\d+(,\d+)*$/.test(v)) throw new SearchError(`the note or card id list \`${v}\` is not valid: use numbers separated by commas.`);
+      if (!/^\d+(,\d+)*$/.test(v)) throw new SearchError(MSG.invalidArgument(`${key}:`, v));
       const ids = new Set(v.split(',').map(Number));
       return key === 'nid' ? (_c, n) => ids.has(n.id) : (c) => ids.has(c.id);
     }
     case 'mid':
     case 'did': {
       const v = unescape(value);
-      if (!/^\d+(,\d+)*$/.test(v)) throw new SearchError(`\`${key}:${v}\` is not valid: use numbers separated by commas.`);
+      if (!/^\d+(,\d+)*$/.test(v)) throw new SearchError(MSG.invalidArgument(`${key}:`, v));
       const ids = new Set(v.split(',').map(Number));
       return key === 'mid' ? (_c, n) => ids.has(n.mid) : (c) => ids.has(c.did) || ids.has(c.odid);
     }
@@ -363,12 +380,12 @@ function compileTerm(col: Collection, raw: string): Pred {
         case 'buried-sibling':
           return (c) => c.queue === -2;
         default:
-          throw new SearchError(`\`is:${v}\` is not a valid search: \`is:\` is followed by new, learn, review, due, suspended or buried.`);
+          throw new SearchError(MSG.invalidArgument('is:', v));
       }
     }
     case 'flag': {
       const v = unescape(value);
-      if (!/^[0-7]$/.test(v)) throw new SearchError(`\`flag:${v}\` is not valid: use a number from 0 to 7.`);
+      if (!/^[0-7]$/.test(v)) throw new SearchError(MSG.flag);
       const f = Number(v);
       return (c) => c.flags === f;
     }
@@ -385,7 +402,10 @@ function compileTerm(col: Collection, raw: string): Pred {
     case 'prop': {
       const v = unescape(value).toLowerCase();
       const m = /^(ivl|due|reps|lapses|ease)(<=|>=|!=|=|<|>)(-?\d+(?:\.\d+)?)$/.exec(v);
-      if (!m) throw new SearchError(`\`prop:${v}\` is not supported by the test server (use ivl, due, reps, lapses or ease with a comparison).`);
+      if (!m) {
+        if (!/(<=|>=|!=|=|<|>)/.test(v)) throw new SearchError(MSG.propOperator(v));
+        throw new SearchError(`\`prop:${v}\` is not supported by the AnkiConnect test server (it knows ivl, due, reps, lapses and ease).`);
+      }
       const [, prop, op, numText] = m as unknown as [string, string, string, string];
       const num = Number(numText);
       const cmp = (x: number): boolean =>
