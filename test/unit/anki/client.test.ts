@@ -1,4 +1,5 @@
 // Queue ordering, chunk splitting/merging, zod rejection of malformed results, multi entry reading, features.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actions, parseOutcome, parseOutcomes } from '../../../src/anki/actions';
 import { AnkiClient, readMultiEntry } from '../../../src/anki/client';
@@ -136,6 +137,26 @@ describe('chunking', () => {
     srv.requests.length = 0;
     await new AnkiClient({ url: srv.url, cardsInfoChunk: 0.5 }).cardsInfo([1, 2]);
     expect(srv.requests.map((r) => (bodyOf(r).params?.cards as number[]).length)).toEqual([1, 1]);
+  });
+
+  it('property: any id list and chunk size ⇒ ceil(n/size) sequential requests, results in input order', async () => {
+    srv = await infoServer();
+    const server = srv;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (ids, size) => {
+          server.requests.length = 0;
+          const out = await new AnkiClient({ url: server.url, notesInfoChunk: size }).notesInfo(ids);
+          expect(out.map((n) => n?.noteId)).toEqual(ids.map((id) => (id % 2 === 1 ? undefined : id)));
+          expect(server.requests.length).toBe(Math.ceil(ids.length / size));
+          expect(server.requests.flatMap((r) => bodyOf(r).params?.notes as number[])).toEqual(ids);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(server.maxConcurrent).toBe(1);
   });
 
   it('an exact multiple of the chunk size gives no empty trailing request', async () => {
