@@ -196,6 +196,7 @@ describe('notes and cards', () => {
     const ids = await someNotes(3);
     const q = nidQuery(ids);
     expect((await client.guiBrowse(q)).sort()).toEqual((await client.findCards(q)).sort());
+    expect(srv.collection.lastGuiBrowse).toBe(q);
   });
 });
 
