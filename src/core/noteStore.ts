@@ -32,7 +32,12 @@ interface Entry {
   served: boolean;
   /** Re-read from Anki on the next `get` (e.g. after a save whose outcome is unknown). */
   stale: boolean;
+  /** When `current` was last read from (or confirmed by) Anki, ms. */
+  at: number;
 }
+
+/** A note that no editor has open is re-read by `read` when its cached version is older than this (ms). */
+export const UNSERVED_MAX_AGE_MS = 2000;
 
 export interface NoteStoreOptions {
   /** The current client (the session may replace it when settings change). */
@@ -76,6 +81,8 @@ export class NoteStore {
   private readonly loading = new Map<NoteId, Promise<StoredNote>>();
   private readonly opts: NoteStoreOptions;
   private readonly now: () => number;
+  /** `read` re-reads a note no editor has open when its cached version is older than this (ms). */
+  unservedMaxAgeMs = UNSERVED_MAX_AGE_MS;
 
   constructor(opts: NoteStoreOptions) {
     this.opts = opts;
@@ -99,9 +106,9 @@ export class NoteStore {
    * The current version: from the cache (0 requests), else loaded (concurrent calls share one load).
    * `deckHint` (the deck from the path) lets a cold load confirm the deck in the same round trip.
    */
-  get(id: NoteId, deckHint?: string): Promise<StoredNote> {
+  get(id: NoteId, deckHint?: string, maxAgeMs?: number): Promise<StoredNote> {
     const e = this.entries.get(id);
-    if (e && !e.stale) return Promise.resolve(e.current);
+    if (e && !e.stale && (maxAgeMs === undefined || this.now() - e.at < maxAgeMs)) return Promise.resolve(e.current);
     const pending = this.loading.get(id);
     if (pending) return pending;
     const p = this.load(id, deckHint).finally(() => {
@@ -113,7 +120,9 @@ export class NoteStore {
 
   /** `get` + remember this version as the one the editor loaded. */
   async read(id: NoteId, deckHint?: string): Promise<StoredNote> {
-    const cur = await this.get(id, deckHint);
+    // A note no editor has open may have been cached long ago (e.g. by a stat): re-read it then.
+    const served = this.entries.get(id)?.served === true;
+    const cur = await this.get(id, deckHint, served ? undefined : this.unservedMaxAgeMs);
     const e = this.entries.get(id);
     if (e) {
       e.base = e.current;
@@ -243,12 +252,14 @@ export class NoteStore {
       stored = { snapshot, hash, text, bytes, mtime, ctime: Number.isSafeInteger(id) && id > 0 ? id : mtime };
       changed = e !== undefined;
     }
+    const at = this.now();
     if (e) {
       e.current = stored;
       e.stale = false;
+      e.at = at;
       if (opts.asBase) e.base = stored;
     } else {
-      this.entries.set(id, { current: stored, base: opts.asBase ? stored : undefined, served: false, stale: false });
+      this.entries.set(id, { current: stored, base: opts.asBase ? stored : undefined, served: false, stale: false, at });
     }
     return { stored, changed };
   }

@@ -54,6 +54,20 @@ describe('stat / readFile / readDirectory', () => {
     expect(r.value[0].size).toBe(r.value[1].byteLength);
   });
 
+  it('opening a note that was only stat-ed a while ago re-reads it (no stale content)', async () => {
+    const { fx, hello, uri } = await setup();
+    await fx.provider.stat(uri);
+    fx.srv.simulate.editInAnki(hello, { fields: { Back: 'Newer' } });
+    expect(text(await fx.provider.readFile(uri))).toContain('Back: World'); // within the freshness window
+    fx.provider.documentClosed(uri);
+    await fx.provider.stat(uri);
+    fx.srv.simulate.editInAnki(hello, { fields: { Back: 'Newest' } });
+    fx.provider.engine.store.unservedMaxAgeMs = 0;
+    const r = await countRequests(fx.srv, () => fx.provider.readFile(uri));
+    expect(r.requests).toBe(1);
+    expect(text(r.value)).toContain('Back: Newest');
+  });
+
   it('finds the real deck when the path names another deck (fallback: 2 requests)', async () => {
     const { fx, hello } = await setup();
     const wrong = uriOf('Empty', 'Hello', hello);
