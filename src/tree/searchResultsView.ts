@@ -34,8 +34,9 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     this.view.title = vscode.l10n.t('Search Results');
     this.view.description = query;
     this.view.message = vscode.l10n.t('{0} notes match {1}', ids.length, query);
+    // First page before the view appears (the context key shows it), so its first render has the notes.
+    await this.loadNext(vscode.ProgressLocation.Window);
     await vscode.commands.executeCommand('setContext', ContextKeys.hasSearchResults, true);
-    await this.loadNext();
     this.emitter.fire();
     try {
       await vscode.commands.executeCommand(`${Views.searchResults}.focus`);
@@ -52,11 +53,11 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     this.emitter.fire();
   }
 
-  private async loadNext(): Promise<void> {
+  private async loadNext(location: vscode.ProgressLocation | { viewId: string } = { viewId: Views.searchResults }): Promise<void> {
     const r = this.results;
     if (!r) return;
     try {
-      await vscode.window.withProgress({ location: { viewId: Views.searchResults } }, async () => {
+      await vscode.window.withProgress({ location }, async () => {
         const before = r.pages.items.length;
         await r.pages.loadNext(this.session.client, this.session.pageSize);
         await resolveDecks(this.session.client, r.pages.items.slice(before));

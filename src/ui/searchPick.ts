@@ -42,15 +42,7 @@ export function outcomeItems(outcome: Exclude<SearchOutcome, { kind: 'stale' }>)
         items.push({ kind2: 'message', label: t('No notes match {0}', outcome.query), alwaysShow: true });
         return items;
       }
-      items.push({
-        kind2: 'showAll',
-        query: outcome.query,
-        ids: outcome.ids,
-        label: `$(list-tree) ${t('Show all {0} results', outcome.ids.length)}`,
-        description: outcome.ids.length > outcome.items.length ? t('first {0} listed below', outcome.items.length) : undefined,
-        alwaysShow: true,
-      });
-      items.push({ kind2: 'message', label: '', kind: vscode.QuickPickItemKind.Separator, alwaysShow: true });
+      // Hits first (Enter opens the first one), then "Show all N results" (also a title-bar button).
       for (const note of outcome.items) {
         const v = renderSearchItem(note);
         items.push({
@@ -62,6 +54,16 @@ export function outcomeItems(outcome: Exclude<SearchOutcome, { kind: 'stale' }>)
           alwaysShow: true,
         });
       }
+      items.push({ kind2: 'message', label: '', kind: vscode.QuickPickItemKind.Separator, alwaysShow: true });
+      items.push({
+        kind2: 'showAll',
+        query: outcome.query,
+        ids: outcome.ids,
+        label: `$(list-tree) ${t('Show all {0} results', outcome.ids.length)}`,
+        description: outcome.ids.length > outcome.items.length ? t('{0} listed above', outcome.items.length) : undefined,
+        detail: t('in the Search Results view'),
+        alwaysShow: true,
+      });
       return items;
     }
     case 'invalid':
@@ -80,6 +82,12 @@ export function showSearchPick(deps: SearchPickDeps, initial = ''): void {
   qp.matchOnDetail = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const subs: vscode.Disposable[] = [];
+  /** The latest successful query, for the title-bar "show all" button. */
+  let last: { query: string; ids: NoteId[] } | undefined;
+  const showAllButton: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('list-tree'),
+    tooltip: t('Show all results in the Search Results view'),
+  };
 
   const showRecent = (): void => {
     const recent = recentQueries(deps.memento);
@@ -106,6 +114,8 @@ export function showSearchPick(deps: SearchPickDeps, initial = ''): void {
       qp.busy = false;
       if (outcome.kind === 'error') deps.log.warn(`Search "${query}" failed: ${outcome.message}`);
       qp.items = outcomeItems(outcome);
+      last = outcome.kind === 'ok' && outcome.ids.length > 0 ? { query: outcome.query, ids: outcome.ids } : undefined;
+      qp.buttons = last ? [showAllButton] : [];
     });
   };
 
@@ -119,11 +129,22 @@ export function showSearchPick(deps: SearchPickDeps, initial = ''): void {
         return;
       }
       qp.busy = true;
-      timer = setTimeout(() => run(value), SEARCH_DEBOUNCE_MS);
+      timer = setTimeout(() => {
+        timer = undefined;
+        run(value);
+      }, SEARCH_DEBOUNCE_MS);
     }),
     qp.onDidAccept(() => {
       const item = qp.selectedItems[0];
-      if (!item) return;
+      if (!item) {
+        // Enter before the results arrived: search now instead of waiting for the debounce.
+        if (timer && qp.value.trim().length > 0) {
+          clearTimeout(timer);
+          timer = undefined;
+          run(qp.value);
+        }
+        return;
+      }
       switch (item.kind2) {
         case 'recent':
           qp.value = item.query;
@@ -144,6 +165,13 @@ export function showSearchPick(deps: SearchPickDeps, initial = ''): void {
         case 'message':
           return;
       }
+    }),
+    qp.onDidTriggerButton((b) => {
+      if (b !== showAllButton || !last) return;
+      const { query, ids } = last;
+      void remember(deps.memento, query);
+      qp.hide();
+      void deps.results.show(query, ids);
     }),
     qp.onDidHide(() => {
       if (timer) clearTimeout(timer);

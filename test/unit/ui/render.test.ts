@@ -61,12 +61,12 @@ describe('search helpers', () => {
 });
 
 describe('QuickPick items', () => {
-  it('"Show all N results" first, then the hits, all shown whatever is typed', () => {
+  it('hits first (Enter opens the first), "Show all N results" last, all shown whatever is typed', () => {
     const items = outcomeItems({ kind: 'ok', query: 'France', seq: 1, ids: [42, 7, 6], items: [note] });
-    expect(items[0]!.label).toContain('Show all 3 results');
+    expect(items[0]).toMatchObject({ kind2: 'note', label: 'Capital of France?', description: 'Geography', detail: 'Paris 🇫🇷' });
+    expect(items.at(-1)!.label).toContain('Show all 3 results');
+    expect(items.at(-1)!.kind2).toBe('showAll');
     expect(items.every((i) => i.alwaysShow)).toBe(true);
-    const hit = items.find((i) => i.kind2 === 'note')!;
-    expect(hit).toMatchObject({ label: 'Capital of France?', description: 'Geography', detail: 'Paris 🇫🇷' });
   });
   it('no hits: one message item and no "show all"', () => {
     const items = outcomeItems({ kind: 'ok', query: 'zzz', seq: 1, ids: [], items: [] });
