@@ -4,7 +4,8 @@
 //
 // One folder per `::` level of the deck name. A folder name is the deck component with the few characters
 // that would break a path escaped reversibly as %XX (`%` itself, `/`, `\`, control characters, a name
-// equal to `.` or `..`, and the `.` of a trailing `.yaml` so a deck is never mistaken for a note);
+// equal to `.` or `..`, and the `.` of a trailing `.yaml` so a deck is never mistaken for a note; an empty
+// level is a lone `%`);
 // everything else (unicode, spaces, `#`, `?`, dots…) stays readable.
 // The note file name is a short readable label (from the sort field) followed by the note id; only the id
 // identifies the note, so a stale or different label still resolves.
@@ -36,6 +37,9 @@ function hexEscape(ch: string): string {
 
 /** The folder name for one deck component. */
 export function encodeSegment(component: string): string {
+  // An empty level (never in a name Anki normalised, but `:::Default` splits as "" + ":Default") is a lone
+  // "%" so every path stays valid; "%" itself is written "%25".
+  if (component === '') return '%';
   if (component === '.') return '%2E';
   if (component === '..') return '%2E%2E';
   let s = component.replace(SEGMENT_ESCAPE_RE, hexEscape);
@@ -45,6 +49,7 @@ export function encodeSegment(component: string): string {
 
 /** The deck component for one folder name (inverse of `encodeSegment`; a `%` not followed by two hex digits is literal). */
 export function decodeSegment(segment: string): string {
+  if (segment === '%') return '';
   return segment.replace(/%([0-7][0-9A-Fa-f])/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
