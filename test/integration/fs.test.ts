@@ -232,6 +232,32 @@ describe('writeFile of an existing note', () => {
   });
 });
 
+describe('diagnostics', () => {
+  it('problems are published on the exact line, re-checked while editing, and cleared when fixed or closed', async () => {
+    const { fx, uri } = await setup();
+    const doc = text(await fx.provider.readFile(uri));
+    const bad = doc.replace('  Back: World', '  Bakc: World');
+    await rejection(fx.provider.writeFile(uri, bytes(bad), W));
+    const diags = fx.diagnostics.get(uri.toString()) ?? [];
+    const unknown = diags.find((d) => d.code === 'unknownField');
+    expect(unknown?.range.start.line).toBe(7); // 0-based: "Line 8"
+    expect(unknown?.range.start.character).toBe(2);
+    expect(unknown?.severity).toBe(vscode.DiagnosticSeverity.Error);
+    // Editing (no request): still wrong, then fixed.
+    const before = fx.srv.stats.requests;
+    fx.provider.revalidate(uri, bad.replace('Bakc', 'Bcak'));
+    expect(fx.diagnostics.get(uri.toString())?.some((d) => d.message.includes('Bcak'))).toBe(true);
+    fx.provider.revalidate(uri, doc);
+    expect(fx.diagnostics.has(uri.toString())).toBe(false);
+    expect(fx.srv.stats.requests).toBe(before);
+    // Closing the document clears them too.
+    await rejection(fx.provider.writeFile(uri, bytes(bad), W));
+    expect(fx.diagnostics.has(uri.toString())).toBe(true);
+    fx.provider.documentClosed(uri);
+    expect(fx.diagnostics.has(uri.toString())).toBe(false);
+  });
+});
+
 describe('new notes, folders, delete, rename', () => {
   it('a draft is served until saved; saving adds the note and the URI then maps to it', async () => {
     const { fx } = await setup();
