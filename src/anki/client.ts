@@ -46,6 +46,7 @@ export const DEFAULT_CARDS_INFO_CHUNK = 1_000;
 /** Ids per `notesModTime` / `cardsModTime` request (tiny entries, ~45 bytes of reply; body ~14 bytes per id ⇒ ~280 KiB). */
 export const DEFAULT_MOD_TIME_CHUNK = 20_000;
 export const API_VERSION = 6;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What `onRequest` receives after every HTTP request (success or failure). */
 export interface RequestEvent {
@@ -124,8 +125,9 @@ export class AnkiClient implements AnkiApi {
     this.url = opts.url ?? DEFAULT_URL;
     this.target = parseTarget(this.url);
     this.apiKey = opts.apiKey === '' ? undefined : opts.apiKey;
-    this.requestTimeoutMs = positive(opts.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS);
-    this.connectTimeoutMs = positive(opts.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
+    // setTimeout fires at once beyond 2^31-1 ms; clamp.
+    this.requestTimeoutMs = Math.min(MAX_TIMER_MS, positive(opts.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS));
+    this.connectTimeoutMs = Math.min(MAX_TIMER_MS, positive(opts.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS));
     this.notesInfoChunk = Math.max(1, Math.floor(positive(opts.notesInfoChunk, DEFAULT_NOTES_INFO_CHUNK)));
     this.cardsInfoChunk = Math.max(1, Math.floor(positive(opts.cardsInfoChunk, DEFAULT_CARDS_INFO_CHUNK)));
     this.modTimeChunk = Math.max(1, Math.floor(positive(opts.modTimeChunk, DEFAULT_MOD_TIME_CHUNK)));
