@@ -442,9 +442,9 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
     const value: unknown = pair.value;
     const vRange = rangeOf(value, kRange);
     if (k === 'tags') {
-      parts.tags = readTags(value, vRange, doc, text, problems);
+      parts.tags = readTags(value, vRange, problems);
     } else if (k === 'fields') {
-      parts.fields = readFields(value, vRange, doc, text, problems);
+      parts.fields = readFields(value, vRange, problems);
     } else {
       const t = textOf(value);
       if (!t.ok) {
@@ -464,7 +464,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
   return parts;
 }
 
-function readTags(value: unknown, range: Range, doc: Document.Parsed, text: string, problems: Problems): ParsedParts['tags'] {
+function readTags(value: unknown, range: Range, problems: Problems): ParsedParts['tags'] {
   if (value === null || value === undefined || (isScalar(value) && value.value === null && !value.srcToken)) {
     return { list: [], range }; // `tags:` with nothing: no tags
   }
@@ -517,7 +517,7 @@ function readTags(value: unknown, range: Range, doc: Document.Parsed, text: stri
   return bad ? undefined : { list, range };
 }
 
-function readFields(value: unknown, range: Range, doc: Document.Parsed, text: string, problems: Problems): ParsedParts['fields'] {
+function readFields(value: unknown, range: Range, problems: Problems): ParsedParts['fields'] {
   if (!isMap(value)) {
     const found = isSeq(value) ? 'a list' : 'a single value';
     problems.add('notAMapping', `"fields" must be a mapping of field name to text (one "Name: text" line per field), not ${found}.`, range);
