@@ -299,7 +299,8 @@ export class FsEngine {
       }
     }
     for (const [dp, d] of this.drafts) {
-      if (!this.aliases.has(dp) && sameDeck(d.deck, real) && dp.startsWith(deckPath(deck) + '/')) {
+      const prefix = deckPath(deck) + '/';
+      if (!this.aliases.has(dp) && sameDeck(d.deck, real) && dp.startsWith(prefix) && !dp.slice(prefix.length).includes('/')) {
         out.push([dp.slice(dp.lastIndexOf('/') + 1), 'file']);
       }
     }

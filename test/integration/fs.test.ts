@@ -264,6 +264,9 @@ describe('new notes, folders, delete, rename', () => {
     const uri = fx.provider.createDraft('Empty', 'Basic', ['Front', 'Back']);
     const draft = text(await fx.provider.readFile(uri));
     expect(draft).toContain('noteType: Basic');
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    expect(await fx.provider.readDirectory(vscode.Uri.from({ scheme: 'anki', path: '/Empty' }))).toEqual([[name, vscode.FileType.File]]);
+    expect((await fx.provider.stat(uri)).size).toBe(bytes(draft).byteLength);
     const filled = draft.replace(/Front:.*/, 'Front: Brand new').replace(/Back:.*/, 'Back: Note');
     await fx.provider.writeFile(uri, bytes(filled), { create: true, overwrite: true });
     const id = fx.provider.noteIdOf(uri);
