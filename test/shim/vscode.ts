@@ -396,3 +396,80 @@ export class DataTransfer implements Iterable<[mimeType: string, item: DataTrans
     return this.items[Symbol.iterator]();
   }
 }
+
+// window / commands (views and UI section): just enough for tree providers to run under vitest. Tree views and
+// messages are recorded in `shimUi` so tests can look at what the user would see.
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+export interface ShimTreeView<T> {
+  readonly id: string;
+  readonly options: { treeDataProvider: unknown; dragAndDropController?: unknown; showCollapseAll?: boolean; canSelectMany?: boolean };
+  message: string | undefined;
+  title: string | undefined;
+  description: string | undefined;
+  visible: boolean;
+  readonly reveals: Array<{ element: T; options: unknown }>;
+  reveal(element: T, options?: unknown): Promise<void>;
+  dispose(): void;
+}
+
+export const shimUi = {
+  treeViews: new Map<string, ShimTreeView<unknown>>(),
+  messages: [] as Array<{ level: 'info' | 'warning' | 'error'; message: string; items: unknown[] }>,
+  commands: [] as Array<{ command: string; args: unknown[] }>,
+  progress: [] as unknown[],
+  reset(): void {
+    this.treeViews.clear();
+    this.messages.length = 0;
+    this.commands.length = 0;
+    this.progress.length = 0;
+  },
+};
+
+function recordMessage(level: 'info' | 'warning' | 'error') {
+  return (message: string, ...items: unknown[]): Promise<undefined> => {
+    shimUi.messages.push({ level, message, items });
+    return Promise.resolve(undefined);
+  };
+}
+
+export const window = {
+  createTreeView<T>(id: string, options: ShimTreeView<T>['options']): ShimTreeView<T> {
+    const view: ShimTreeView<T> = {
+      id,
+      options,
+      message: undefined,
+      title: undefined,
+      description: undefined,
+      visible: true,
+      reveals: [],
+      reveal(element: T, opts?: unknown) {
+        this.reveals.push({ element, options: opts });
+        return Promise.resolve();
+      },
+      dispose() {
+        shimUi.treeViews.delete(id);
+      },
+    };
+    shimUi.treeViews.set(id, view as ShimTreeView<unknown>);
+    return view;
+  },
+  withProgress<R>(options: { location: unknown }, task: (progress: { report(v: unknown): void }) => Thenable<R>): Thenable<R> {
+    shimUi.progress.push(options.location);
+    return task({ report: () => undefined });
+  },
+  showInformationMessage: recordMessage('info'),
+  showWarningMessage: recordMessage('warning'),
+  showErrorMessage: recordMessage('error'),
+};
+
+export const commands = {
+  executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
+    shimUi.commands.push({ command, args });
+    return Promise.resolve(undefined);
+  },
+};
