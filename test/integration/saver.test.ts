@@ -50,7 +50,8 @@ describe('batching', () => {
     const before = fx.srv.stats.requests;
     fx.srv.faults.delayNext(1, 80); // hold the first batch's conflict check
     const first = Promise.all([0, 1, 2].map((i) => fx.provider.writeFile(uris[i] as vscode.Uri, bytes((docs[i] as string).replace(/Back: .*/, 'Back: A')), W)));
-    await new Promise((r) => setTimeout(r, 40));
+    while (fx.srv.stats.requests === before) await new Promise((r) => setTimeout(r, 2)); // batch 1 is in flight
+    expect(fx.provider.engine.saver.stats.batches).toBe(1);
     const second = Promise.all([3, 4, 5].map((i) => fx.provider.writeFile(uris[i] as vscode.Uri, bytes((docs[i] as string).replace(/Back: .*/, 'Back: B')), W)));
     await Promise.all([first, second]);
     expect(fx.srv.stats.requests - before).toBe(4);
@@ -209,19 +210,19 @@ describe('verification and per-note outcomes', () => {
 
   it('timeout during the apply request (Anki applied it late): unknown outcome; the retry finds it applied', async () => {
     const ids: number[] = [];
-    fx = await makeFixture({ requestTimeoutMs: 300, setup: (col) => void ids.push(basicNote(col, DECK, 'Slow', 'before')) });
+    fx = await makeFixture({ requestTimeoutMs: 1000, setup: (col) => void ids.push(basicNote(col, DECK, 'Slow', 'before')) });
     const f = fx;
     const uri = uriOf(DECK, 'Slow', ids[0] as number);
     const edited = bytes(text(await f.provider.readFile(uri)).replace('Back: before', 'Back: after'));
     let n = 0;
     f.onRequest = () => {
-      if (++n === 1) f.srv.faults.delayNext(1, 700); // the apply request runs, its reply comes too late
+      if (++n === 1) f.srv.faults.delayNext(1, 1800); // the apply request runs, its reply comes too late
     };
     const e = await rejection(f.provider.writeFile(uri, edited, W));
     expect(e.code).toBe('Unavailable');
     expect(e.message).toMatch(/may have been applied — it is not known which/);
     f.onRequest = undefined;
-    await new Promise((r) => setTimeout(r, 500)); // let the late reply go
+    await new Promise((r) => setTimeout(r, 1000)); // let the late reply go
     expect(fieldsOf(f, ids[0] as number)?.Back).toBe('after');
     const retry = await countRequests(f.srv, () => f.provider.writeFile(uri, edited, W));
     expect(retry.requests).toBeLessThanOrEqual(2); // re-read of the stale note + the conflict check; nothing re-sent
