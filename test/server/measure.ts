@@ -6,6 +6,7 @@
  * - generator and search cost on a big collection
  */
 import net from 'node:net';
+import os from 'node:os';
 import { generateCollection } from './generate';
 import { startTestServer } from './server';
 
@@ -43,10 +44,14 @@ async function parallel(n: number): Promise<void> {
 async function bigCollection(): Promise<void> {
   for (const n of [2000, 20000, 100000]) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const col = generateCollection({ notes: n, seed: 1 });
     const gen = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     const s = col.summary();
-    console.log(`generate ${n} notes: ${gen.toFixed(0)} ms (${s.cards} cards, ${s.decks} decks)`);
+    console.log(
+      `generate ${n} notes: ${gen.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (${s.cards} cards, ${s.decks} decks)`,
+    );
     if (n === 100000) {
       const srv = await startTestServer({ collection: col });
       const time = async (label: string, body: object): Promise<void> => {
@@ -74,7 +79,9 @@ async function main(): Promise<void> {
   await sequential('anki', 80);
   await parallel(20);
   await parallel(50);
+  await parallel(200);
   await bigCollection();
 }
 
+console.log(`machine load average at start: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared)`);
 void main();
