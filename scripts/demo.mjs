@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  cleanup, codeServerCli, installExitHandlers, isolatedEnv, onCleanup, root, runtimeInstalled, startCodeServer,
+  cleanup, codeServerCli, installExitHandlers, isolatedEnv, onFinalCleanup, root, runtimeInstalled, startCodeServer,
   startTestServer, workbenchSettings, writeSettings,
 } from './lib/harness.mjs';
 
@@ -80,7 +80,7 @@ try {
 
   // ---- 2. build + package ------------------------------------------------------------------------
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anki-files-demo-'));
-  onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  onFinalCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   const workspace = path.join(tmp, 'workspace');

@@ -23,7 +23,7 @@ import util from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  anki, chromePath, chromiumArgs, cleanup, control, freePort, installExitHandlers, isolatedEnv, onCleanup, root,
+  anki, chromePath, chromiumArgs, cleanup, control, freePort, installExitHandlers, isolatedEnv, onCleanup, onFinalCleanup, root,
   runtimeInstalled, sleep, startCodeServer, startTestServer, waitFor, workbenchSettings, writeSettings,
 } from './lib/harness.mjs';
 
@@ -37,7 +37,7 @@ const notes = Number(env.E2E_NOTES || 300);
 const seed = Number(env.E2E_SEED || 7);
 const verbose = !!env.E2E_VERBOSE;
 
-const outDir = path.join(root, 'test-results/e2e');
+const outDir = path.resolve(root, env.E2E_OUT_DIR || 'test-results/e2e');
 const suiteJs = path.join(root, 'out/e2e/suite/index.js');
 const extensionJs = path.join(root, 'dist/extension.js');
 const uiDir = path.join(root, 'test/e2e/ui');
@@ -64,7 +64,12 @@ fs.mkdirSync(outDir, { recursive: true });
 for (const f of fs.readdirSync(outDir)) if (/\.(png|log|jsonl)$/.test(f)) fs.rmSync(path.join(outDir, f), { force: true });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anki-files-e2e-'));
-onCleanup(() => {
+// Logs and the in-host results file live in this run's temp dir (concurrent runs in one checkout must not mix
+// them) and are copied to the output dir at the end.
+const logsDir = path.join(tmp, 'logs');
+fs.mkdirSync(logsDir);
+onFinalCleanup(() => {
+  for (const f of fs.readdirSync(logsDir)) fs.copyFileSync(path.join(logsDir, f), path.join(outDir, f));
   if (env.E2E_KEEP) log('kept', tmp);
   else fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -77,7 +82,7 @@ const userDataDir = mk('user-data');
 const extensionsDir = mk('extensions');
 const workspace = mk('workspace');
 const isolated = isolatedEnv(tmp);
-const resultsFile = path.join(outDir, 'ext-results.jsonl');
+const resultsFile = path.join(logsDir, 'ext-results.jsonl');
 
 /** @type {{phase: string, title: string, state: 'passed'|'failed'|'pending', ms?: number, error?: string}[]} */
 const results = [];
@@ -97,7 +102,7 @@ try {
   // ---- test server, settings, code-server ----------------------------------------------------------
   const port = await freePort();
   const controlPort = await freePort();
-  const serverLog = path.join(outDir, 'test-server.log');
+  const serverLog = path.join(logsDir, 'test-server.log');
   const startServer = () => startTestServer({ notes, seed, port, controlPort, logFile: serverLog });
   server = await startServer();
   log(`test server ${server.url} (control ${server.controlUrl}), ${notes} notes, seed ${seed}`);
@@ -105,7 +110,7 @@ try {
   writeSettings(userDataDir, workbenchSettings(server.url));
   const csPort = await freePort();
   const cs = await startCodeServer({
-    port: csPort, userDataDir, extensionsDir, folder: workspace, logFile: path.join(outDir, 'code-server.log'),
+    port: csPort, userDataDir, extensionsDir, folder: workspace, logFile: path.join(logsDir, 'code-server.log'),
     env: {
       ...env, ...isolated,
       // inherited by the extension host: the in-host suite reads these (test/e2e/suite/helpers.ts)
@@ -128,7 +133,7 @@ try {
 
   const remote = (p) => `vscode-remote://127.0.0.1:${csPort}${p}`;
   const workbenchUrl = (payload) => `${cs.base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const consoleLog = fs.createWriteStream(path.join(outDir, 'workbench-console.log'));
+  const consoleLog = fs.createWriteStream(path.join(logsDir, 'workbench-console.log'));
   onCleanup(() => new Promise((r) => consoleLog.end(r)));
   const forwardConsole = (page, tag) =>
     page.on('console', async (m) => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { cleanup, installExitHandlers, onCleanup, root, startTestServer } from './lib/harness.mjs';
+import { cleanup, installExitHandlers, onFinalCleanup, root, startTestServer } from './lib/harness.mjs';
 
 const suite = path.join(root, 'out/e2e/suite/index.js');
 if (!fs.existsSync(suite) || !fs.existsSync(path.join(root, 'dist/extension.js'))) {
@@ -18,7 +18,7 @@ if (!fs.existsSync(suite) || !fs.existsSync(path.join(root, 'dist/extension.js')
 installExitHandlers({ name: 'test:desktop', overallTimeoutMs: 20 * 60 * 1000 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'anki-files-desktop-'));
-onCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
+onFinalCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const userDataDir = path.join(tmp, 'user-data');
 const workspace = path.join(tmp, 'workspace');
 fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });

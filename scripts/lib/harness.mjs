@@ -104,10 +104,15 @@ export async function killAllGroups() {
 }
 
 let cleanupHooks = [];
+let finalHooks = [];
 let cleaningUp = null;
-/** Registers async cleanup (browser close, temp dir removal); runs once, before the groups are killed. */
+/** Registers async cleanup (browser close, streams); runs once, newest first, before the groups are killed. */
 export function onCleanup(fn) {
   cleanupHooks.push(fn);
+}
+/** Registers cleanup that runs after every process group is gone (copying logs, removing temp dirs). */
+export function onFinalCleanup(fn) {
+  finalHooks.push(fn);
 }
 export function cleanup() {
   cleaningUp ??= (async () => {
@@ -118,6 +123,12 @@ export function cleanup() {
     }
     cleanupHooks = [];
     await killAllGroups();
+    for (const fn of finalHooks.reverse()) {
+      try {
+        await fn();
+      } catch {}
+    }
+    finalHooks = [];
   })();
   return cleaningUp;
 }

@@ -9,6 +9,7 @@ import { mocha } from './mochaSetup';
 // Test modules: import each one here (static imports keep them in the bundle, after mochaSetup).
 import './extension.test';
 import './fileSystem.test';
+import './saveAndFaults.test';
 
 interface ResultLine {
   phase: 'ext';
