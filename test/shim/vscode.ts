@@ -473,3 +473,33 @@ export const commands = {
     return Promise.resolve(undefined);
   },
 };
+
+// workspace (views and UI section): configuration only, backed by `shimUi.config` (keys like 'ankiFiles.url');
+// `shimUi.setConfig(key, value)` fires onDidChangeConfiguration like a settings edit.
+const configEmitter = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+const shimConfig = new Map<string, unknown>();
+export const shimConfigApi = {
+  setConfig(key: string, value: unknown): void {
+    if (value === undefined) shimConfig.delete(key);
+    else shimConfig.set(key, value);
+    configEmitter.fire({ affectsConfiguration: (s: string) => key === s || key.startsWith(`${s}.`) });
+  },
+  clear(): void {
+    shimConfig.clear();
+  },
+};
+
+export const workspace = {
+  getConfiguration(section?: string) {
+    const full = (key: string): string => (section ? `${section}.${key}` : key);
+    return {
+      get<T>(key: string, defaultValue?: T): T | undefined {
+        return shimConfig.has(full(key)) ? (shimConfig.get(full(key)) as T) : defaultValue;
+      },
+      has(key: string): boolean {
+        return shimConfig.has(full(key));
+      },
+    };
+  },
+  onDidChangeConfiguration: configEmitter.event,
+};
