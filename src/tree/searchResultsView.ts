@@ -45,6 +45,20 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     }
   }
 
+  /** Drops notes deleted through this extension from the shown results. */
+  forget(ids: readonly NoteId[]): void {
+    const r = this.results;
+    if (!r) return;
+    const gone = new Set(ids);
+    const before = r.pages.total;
+    r.pages.ids = r.pages.ids.filter((id) => !gone.has(id));
+    r.pages.items = r.pages.items.filter((n) => !gone.has(n.id));
+    if (r.pages.total !== before) {
+      this.view.message = vscode.l10n.t('{0} notes match {1}', r.pages.total, r.query);
+      this.emitter.fire();
+    }
+  }
+
   async clear(): Promise<void> {
     this.results = undefined;
     this.view.message = undefined;

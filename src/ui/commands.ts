@@ -258,6 +258,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         try {
           await session.client.deleteNotes(ids);
           session.log.info(`Deleted notes ${ids.join(', ')}`);
+          results.forget(ids);
           await decks.refresh();
           await fs.checkForChanges();
         } catch (e) {
