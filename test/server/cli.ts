@@ -115,6 +115,10 @@ async function control(srv: TestServer, body: Json): Promise<unknown> {
     }
     case 'findNotes':
       return srv.collection.findNotes(typeof body.query === 'string' ? body.query : '');
+    case 'createFilteredDeck': {
+      if (typeof body.name !== 'string' || typeof body.query !== 'string') throw new Error('name and query must be strings');
+      return srv.collection.createFilteredDeck(body.name, body.query, typeof body.limit === 'number' ? body.limit : undefined).id;
+    }
     case 'lastGuiBrowse':
       return srv.collection.lastGuiBrowse;
     default:

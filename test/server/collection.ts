@@ -167,9 +167,43 @@ export class Collection {
       .filter((d) => d.id === deck.id || d.name.toLowerCase().startsWith(lower + '::'))
       .map((d) => d.id);
   }
-  /** Delete decks (with children) and their cards; `Default` is emptied but kept. */
+  /**
+   * Create a filtered deck (like Tools → Create Filtered Deck) holding the cards that match `query`
+   * (cards already in a filtered deck, suspended or buried cards are skipped, as in Anki). Returns it.
+   */
+  createFilteredDeck(name: string, query: string, limit = 100): Deck {
+    const normal = normalizeDeckName(name);
+    if (this.deckByName(normal)) throw new Error(`deck ${normal} already exists`);
+    const deck: Deck = { id: this.newId(), name: normal, dyn: true, mod: this.nowSec() };
+    const picked = this.findCards(query)
+      .map((id) => this.cards.get(id) as Card)
+      .filter((c) => c.odid === 0 && c.queue >= 0)
+      .slice(0, limit);
+    this.decks.set(deck.id, deck);
+    for (const c of picked) {
+      c.odid = c.did;
+      c.did = deck.id;
+      c.mod = this.nowSec();
+    }
+    return deck;
+  }
+  /** Empty a filtered deck: its cards go back to their home decks. */
+  emptyFilteredDeck(deck: Deck): void {
+    for (const c of this.cards.values()) {
+      if (c.did === deck.id && c.odid !== 0) {
+        c.did = c.odid;
+        c.odid = 0;
+        c.mod = this.nowSec();
+      }
+    }
+  }
+  /** Delete decks (with children) and their cards; `Default` is emptied but kept; filtered decks give their cards back. */
   deleteDeck(deck: Deck): void {
     const ids = new Set(this.deckAndChildrenIds(deck));
+    for (const id of ids) {
+      const d = this.decks.get(id);
+      if (d?.dyn) this.emptyFilteredDeck(d);
+    }
     const doomedCards = [...this.cards.values()].filter((c) => ids.has(c.did) || (c.odid !== 0 && ids.has(c.odid)));
     this.removeCards(doomedCards.map((c) => c.id));
     for (const id of ids) if (id !== 1) this.decks.delete(id);

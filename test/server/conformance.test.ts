@@ -924,3 +924,32 @@ describe('more actions', () => {
     expect(await ok(port, 'areSuspended', { cards: [cid] })).toEqual([false]);
   });
 });
+
+describe('filtered decks', () => {
+  it('cards in a filtered deck: listed under it by getDecks, still found by deck:<home>, returned home on delete', async () => {
+    await ok(port, 'createDeck', { deck: 'Home' });
+    const a = await ok<number>(port, 'addNote', { note: { ...basic('fa'), deckName: 'Home' } });
+    const b = await ok<number>(port, 'addNote', { note: { ...basic('fb'), deckName: 'Home' } });
+    const [ca, cb] = [a, b].map((n) => srv.collection.cardsOf(n)[0]?.id as number);
+    srv.collection.createFilteredDeck('Filtered Deck 1', `nid:${a}`);
+    expect(await ok(port, 'deckNames')).toEqual(['Default', 'Filtered Deck 1', 'Home']);
+    expect(await ok(port, 'getDecks', { cards: [ca, cb] })).toEqual({ 'Filtered Deck 1': [ca], Home: [cb] });
+    expect(await ok(port, 'findCards', { query: 'deck:Home' })).toEqual([ca, cb]);
+    expect(await ok(port, 'findCards', { query: 'deck:filtered' })).toEqual([ca]);
+    expect(await ok(port, 'findCards', { query: '"deck:Filtered Deck 1"' })).toEqual([ca]);
+    const info = await ok<Array<{ deckName: string }>>(port, 'cardsInfo', { cards: [ca] });
+    expect(info[0]?.deckName).toBe('Filtered Deck 1');
+    await ok(port, 'deleteDecks', { decks: ['Filtered Deck 1'], cardsToo: true });
+    expect(await ok(port, 'getDecks', { cards: [ca] })).toEqual({ Home: [ca] });
+    expect(srv.collection.getNote(a)).toBeDefined();
+  });
+
+  it('changeDeck takes a card out of its filtered deck', async () => {
+    const a = await ok<number>(port, 'addNote', { note: basic('fc') });
+    const ca = srv.collection.cardsOf(a)[0]?.id as number;
+    srv.collection.createFilteredDeck('F', `cid:${ca}`);
+    await ok(port, 'changeDeck', { cards: [ca], deck: 'Target' });
+    expect(srv.collection.getCard(ca)).toMatchObject({ odid: 0, did: srv.collection.deckByName('Target')?.id });
+    expect(await ok(port, 'findCards', { query: 'deck:filtered' })).toEqual([]);
+  });
+});
