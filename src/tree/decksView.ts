@@ -203,8 +203,9 @@ export class DecksView
     return { kind: 'more', owner: `deck:${deck}`, parentDeck: deck, remaining };
   }
 
+  /** One URI per note wherever it is listed (its main deck), so two decks never open two tabs of one note. */
   uriOf(note: NoteSummary): vscode.Uri {
-    return this.uris.uriForNote(note.deck, note.sortFieldHtml, note.id);
+    return this.uris.uriForNote(this.listing.deckOfNote(note.id) ?? note.deck, note.sortFieldHtml, note.id);
   }
 
   // --- actions
