@@ -322,15 +322,21 @@ export class DeckListing {
     const changedNotes: NoteId[] = [];
     if (shownIds.length > 0) {
       const last = outcomes[actions.length - 1];
-      const mods = new Map<NoteId, number | undefined>();
+      // Per shown note: `mod`, or on add-on builds without it the sort field's HTML (what the label shows).
+      const now = new Map<NoteId, string | undefined>();
       if (features.notesModTime) {
-        readOutcome('notesModTime', last).forEach((e, i) => mods.set(shownIds[i]!, e?.mod));
+        readOutcome('notesModTime', last).forEach((e, i) => now.set(shownIds[i]!, e ? `mod:${e.mod}` : undefined));
       } else {
-        readOutcome('notesInfo', last).forEach((e, i) => mods.set(shownIds[i]!, e ? (e.mod ?? -1) : undefined));
+        readOutcome('notesInfo', last).forEach((e, i) =>
+          now.set(shownIds[i]!, e ? (e.mod !== undefined ? `mod:${e.mod}` : `sort:${summarizeNote(e, '').sortFieldHtml}`) : undefined),
+        );
       }
       for (const n of shown) {
-        const m = mods.get(n.id);
-        if (m === undefined || (m !== -1 && m !== n.mod)) changedNotes.push(n.id);
+        const sig = now.get(n.id);
+        const before = n.mod !== undefined ? `mod:${n.mod}` : `sort:${n.sortFieldHtml}`;
+        if (sig === undefined || sig !== before) {
+          if (!changedNotes.includes(n.id)) changedNotes.push(n.id);
+        }
       }
     }
     const changedSet = new Set(changedNotes);

@@ -147,3 +147,25 @@ describe('change check (window focus)', () => {
     expect(listing.tree!.byName.get('Spanish::Idioms')?.totalCount).toBe(0);
   });
 });
+
+describe('change check on a pre-2024 add-on (no notesModTime, no mod in notesInfo)', () => {
+  it('notices a shown note whose sort field changed in Anki', async () => {
+    const legacy = await startTestServer({ port: 0, notes: 200, seed: 5, legacy: true });
+    try {
+      const c = new AnkiClient({ url: legacy.url });
+      const listing = new DeckListing(() => c);
+      await listing.loadTree();
+      const page = await listing.notesOf(SAMPLE_DECKS.verbs, 10);
+      expect(page.items[0]!.mod).toBeUndefined();
+      expect(await listing.checkForChanges()).toEqual({ treeChanged: false, changedDecks: [], changedNotes: [] });
+      const target = page.items[2]!;
+      legacy.simulate.editInAnki(target.id, { fields: { [target.fields[0]![0]]: 'cambiado' } });
+      const report = await listing.checkForChanges();
+      expect(report.changedNotes).toEqual([target.id]);
+      const again = await listing.notesOf(SAMPLE_DECKS.verbs, 10);
+      expect(again.items.find((n) => n.id === target.id)?.label).toBe('cambiado');
+    } finally {
+      await legacy.close();
+    }
+  });
+});
