@@ -68,8 +68,10 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     currentChanged.fire(left);
     const label = name.replace(/<[^>]*>/g, '').slice(0, 40) || uri.path.slice(uri.path.lastIndexOf('/') + 1);
     await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0} (Anki) ↔ Your Version', label));
+    // The editor stays dirty; saving now replaces Anki's version with the user's text. VS Code itself may
+    // first say the file is newer (Anki's copy changed size since the editor loaded it): Overwrite proceeds.
     session.log.info(
-      `Compared ${uri.path} with Anki's version; a following save overwrites Anki's version with your text.`,
+      `Compared ${uri.path} with Anki's version. Saving now replaces Anki's version with your text (if VS Code says the file is newer, choose Overwrite).`,
     );
   };
 
