@@ -695,8 +695,22 @@ export class FsEngine {
     }
   }
 
-  /** ONE batched request for the served notes; changed ones are re-read and reported as Changed/Deleted. */
-  async checkForChanges(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
+  /**
+   * ONE batched request for the served notes; changed ones are re-read and reported as Changed/Deleted.
+   * Calls made while a check is running share it (focus and Refresh often come together).
+   */
+  checkForChanges(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
+    if (!this.checking) {
+      this.checking = this.runCheck().finally(() => {
+        this.checking = undefined;
+      });
+    }
+    return this.checking;
+  }
+
+  private checking: Promise<{ changed: NoteId[]; deleted: NoteId[] }> | undefined;
+
+  private async runCheck(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
     const report = await this.store.checkForChanges();
     const events: FileEvent[] = [];
     for (const id of report.changed) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });

@@ -372,6 +372,14 @@ describe('changes made in Anki', () => {
     expect(fx.events).toHaveLength(1);
   });
 
+  it('concurrent checks share one run', async () => {
+    const { fx, uri } = await setup();
+    await fx.provider.readFile(uri);
+    await fx.provider.checkForChanges();
+    const r = await countRequests(fx.srv, () => Promise.all([fx.provider.checkForChanges(), fx.provider.checkForChanges()]));
+    expect(r.requests).toBe(1);
+  });
+
   it('a touch in Anki (mod moved, same content) fires nothing', async () => {
     const { fx, hello, uri } = await setup();
     await fx.provider.readFile(uri);
