@@ -87,7 +87,7 @@ export interface WriteResult {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
 const DEFAULT_CANONICAL_DELAY_MS = 1000;
 
@@ -347,13 +347,19 @@ export class FsEngine {
 
   async writeFile(path: string, content: Uint8Array, opts: { create: boolean; overwrite: boolean }): Promise<WriteResult> {
     const p = this.parse(path);
-    const text = decoder.decode(content);
+    if (p.kind === 'root' || p.kind === 'deck') throw new FsEngineError('isDirectory', `"${path}" is a deck folder, not a note.`);
+    if (p.kind === 'invalid') throw new FsEngineError('noPermissions', `Cannot save "${path}": ${p.reason}`);
+    let text: string;
+    try {
+      text = decoder.decode(content);
+    } catch {
+      throw new FsEngineError(
+        'invalid',
+        'The document is not valid UTF-8 (was it saved with another encoding?). Reopen it with the UTF-8 encoding ("Change File Encoding" in the status bar) and save again. Nothing was sent to Anki.',
+        { problems: [{ code: 'yaml', message: 'The document is not valid UTF-8.', line: 1, column: 1 }] },
+      );
+    }
     switch (p.kind) {
-      case 'root':
-      case 'deck':
-        throw new FsEngineError('isDirectory', `"${path}" is a deck folder, not a note.`);
-      case 'invalid':
-        throw new FsEngineError('noPermissions', `Cannot save "${path}": ${p.reason}`);
       case 'note':
         if (opts.create && !opts.overwrite) throw new FsEngineError('exists', `Note ${p.noteId} already exists: open it and edit it instead.`);
         return this.saveExisting(path, p.noteId, p.deck, text);

@@ -149,6 +149,17 @@ describe('writeFile of an existing note', () => {
     expect(r.requests).toBe(0);
   });
 
+  it('bytes that are not UTF-8 are refused before anything is sent', async () => {
+    const { fx, hello, uri } = await setup();
+    const content = await fx.provider.readFile(uri);
+    const latin1 = new Uint8Array([...content.slice(0, 20), 0xe9, 0x0a, ...content.slice(20)]);
+    const r = await countRequests(fx.srv, () => rejection(fx.provider.writeFile(uri, latin1, W)));
+    expect(r.requests).toBe(0);
+    expect(r.value.message).toMatch(/not valid UTF-8/);
+    const note = fx.srv.collection.getNote(hello);
+    expect(note && fx.srv.collection.fieldsOf(note)).toEqual({ Front: 'Hello', Back: 'World' });
+  });
+
   it('applies a field + tag + deck change exactly, and the new version is served', async () => {
     const { fx, hello, uri } = await setup();
     const before = await fx.provider.stat(uri);
