@@ -1,8 +1,9 @@
 /** In-memory Anki collection: decks, note types, notes, cards, tags — the state behind the test server. */
 import { stockModels, type Model } from './models';
 import { cardOrdinals, renderCard } from './render';
-import { searchCards } from './search';
+import { searchCards, searchNotes } from './search';
 import {
+  asciiLower,
   clozeNumbers,
   compareDeckNames,
   compareTags,
@@ -13,6 +14,8 @@ import {
 } from './text';
 
 export type { Model } from './models';
+
+const SEARCH_CACHE = Symbol('searchText');
 
 export interface Deck {
   id: number;
@@ -86,7 +89,6 @@ export class Collection {
   /** note currently open in the simulated Browser editor (issue #82), or null */
   browserNoteId: number | null = null;
   private lastId = 0;
-  private readonly sortTextCache = new Map<number, { src: string; text: string }>();
   private nextNewPos = 1;
 
   constructor(opts: CollectionOptions = {}) {
@@ -139,17 +141,22 @@ export class Collection {
   }
   /** Create the deck (and missing parents) if needed; returns it. */
   ensureDeck(name: string, idAtMs?: number): Deck {
-    const normal = normalizeDeckName(name);
-    const existing = this.deckByName(normal);
+    // components are normalised one by one (a component may itself start or end with ':')
+    const parts = name.split('::').map((c) => normalizeDeckName(c));
+    const byKey = (comps: string[]): Deck | undefined => {
+      const key = comps.join('::').toLowerCase();
+      for (const d of this.decks.values()) if (d.name.toLowerCase() === key) return d;
+      return undefined;
+    };
+    const existing = byKey(parts);
     if (existing) return existing;
-    const parts = normal.split('::');
     let deck: Deck | undefined;
     for (let i = 1; i <= parts.length; i++) {
       const prefix = parts.slice(0, i).join('::');
-      deck = this.deckByName(prefix);
+      deck = byKey(parts.slice(0, i));
       if (!deck) {
         // keep an existing parent's spelling
-        const parent = i > 1 ? this.deckByName(parts.slice(0, i - 1).join('::')) : undefined;
+        const parent = i > 1 ? byKey(parts.slice(0, i - 1)) : undefined;
         const full = parent ? `${parent.name}::${parts[i - 1]}` : prefix;
         deck = { id: this.newId(idAtMs), name: full, dyn: false, mod: this.nowSec() };
         this.decks.set(deck.id, deck);
@@ -256,14 +263,22 @@ export class Collection {
     for (const c of this.cards.values()) if (ids.has(c.did)) out.add(c.nid);
     return [...out].sort((a, b) => a - b);
   }
-  /** HTML-stripped sort field (cached; Anki's `sfld`) */
-  sortText(note: Note, model: Model): string {
-    const src = note.fields[model.sortf] ?? '';
-    const hit = this.sortTextCache.get(note.id);
-    if (hit && hit.src === src) return hit.text;
-    const text = stripHtmlPreservingMedia(src);
-    this.sortTextCache.set(note.id, { src, text });
-    return text;
+  /**
+   * Search haystacks of a note: the HTML-stripped sort field (Anki's `sfld`) and the fields joined by \x1f
+   * (Anki's `flds`). Cached on the note (non-enumerable), revalidated by field identity.
+   */
+  searchText(note: Note, model: Model): { sort: string; joined: string } {
+    const holder = note as Note & { [SEARCH_CACHE]?: { fields: string[]; sort: string; joined: string } };
+    // sort/joined are ASCII-lower-cased: unqualified search is ASCII case-insensitive (SQLite LIKE)
+    const hit = holder[SEARCH_CACHE];
+    if (hit && hit.fields.length === note.fields.length && hit.fields.every((f, i) => f === note.fields[i])) return hit;
+    const entry = {
+      fields: [...note.fields],
+      sort: asciiLower(stripHtmlPreservingMedia(note.fields[model.sortf] ?? '')),
+      joined: asciiLower(note.fields.join('\x1f')),
+    };
+    Object.defineProperty(holder, SEARCH_CACHE, { value: entry, enumerable: false, configurable: true, writable: true });
+    return entry;
   }
   renderCard(card: Card): { question: string; answer: string } {
     const note = this.notes.get(card.nid) as Note;
@@ -468,9 +483,7 @@ export class Collection {
   }
   /** Note ids matching an Anki search, ascending. */
   findNotes(query: string): number[] {
-    const out = new Set<number>();
-    for (const cid of searchCards(this, query)) out.add((this.cards.get(cid) as Card).nid);
-    return [...out].sort((a, b) => a - b);
+    return searchNotes(this, query);
   }
 
   /** A quick summary for logs and the CLI banner. */

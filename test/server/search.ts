@@ -5,7 +5,7 @@
  */
 import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
-import { escapeRegExp } from './text';
+import { asciiLower, escapeRegExp } from './text';
 
 /** Anki's English search error texts (ftl/core/search.ftl). */
 const MSG = {
@@ -296,8 +296,21 @@ function compileTerm(col: Collection, raw: string): Pred {
   const split = splitKey(raw);
   if (!split) {
     if (raw === '') return () => true;
-    const m = likeMatcher(raw, false);
-    return (_c, note, model) => m(col.sortText(note, model)) || m(note.fields.join('\x1f'));
+    // haystacks are ASCII-lower-cased once per note (cached); a pattern without wildcards is a plain substring
+    const ps = pieces(raw);
+    const lowered = (x: string): string => asciiLower(x);
+    let m: (s: string) => boolean;
+    if (ps.every((p) => p.lit !== null)) {
+      const needle = lowered(ps.map((p) => p.lit).join(''));
+      m = (s) => s.includes(needle);
+    } else {
+      const re = new RegExp(wildSource(lowered(raw)));
+      m = (s) => re.test(s);
+    }
+    return (_c, note, model) => {
+      const t = col.searchText(note, model);
+      return m(t.sort) || m(t.joined);
+    };
   }
   const [rawKey, value] = split;
   const key = unescape(rawKey).toLowerCase();
@@ -470,6 +483,9 @@ function compileFieldSearch(col: Collection, fieldPattern: string, value: string
   };
 }
 
+/** Leaf predicates written as `(c) => …` (arity ≤ 1) only look at the card: no note/model lookup needed. */
+const cardOnly = (p: Pred): boolean => p.length <= 1;
+
 function compile(col: Collection, node: SearchNode): Pred {
   switch (node.kind) {
     case 'all':
@@ -478,29 +494,49 @@ function compile(col: Collection, node: SearchNode): Pred {
       return compileTerm(col, node.raw);
     case 'not': {
       const p = compile(col, node.item);
+      if (cardOnly(p)) return (c: Card) => !(p as (c: Card) => boolean)(c);
       return (c, n, m) => !p(c, n, m);
     }
-    case 'and': {
-      const ps = node.items.map((x) => compile(col, x));
-      return (c, n, m) => ps.every((p) => p(c, n, m));
-    }
+    case 'and':
     case 'or': {
       const ps = node.items.map((x) => compile(col, x));
-      return (c, n, m) => ps.some((p) => p(c, n, m));
+      const every = node.kind === 'and';
+      if (ps.every(cardOnly)) {
+        const cps = ps as Array<(c: Card) => boolean>;
+        return every ? (c: Card) => cps.every((p) => p(c)) : (c: Card) => cps.some((p) => p(c));
+      }
+      return every ? (c, n, m) => ps.every((p) => p(c, n, m)) : (c, n, m) => ps.some((p) => p(c, n, m));
     }
   }
 }
 
-/** Card ids matching the query, ascending. Throws SearchError for invalid input. */
-export function searchCards(col: Collection, query: string): number[] {
+/** Calls `onMatch` for every card matching the query. Throws SearchError for invalid input. */
+function scan(col: Collection, query: string, onMatch: (card: Card) => void): void {
   const pred = compile(col, parseSearch(query));
-  const out: number[] = [];
+  if (cardOnly(pred)) {
+    const p = pred as (c: Card) => boolean;
+    for (const card of col.cards.values()) if (p(card)) onMatch(card);
+    return;
+  }
   for (const card of col.cards.values()) {
     const note = col.notes.get(card.nid);
     if (!note) continue;
     const model = col.models.get(note.mid);
     if (!model) continue;
-    if (pred(card, note, model)) out.push(card.id);
+    if (pred(card, note, model)) onMatch(card);
   }
+}
+
+/** Card ids matching the query, ascending. Throws SearchError for invalid input. */
+export function searchCards(col: Collection, query: string): number[] {
+  const out: number[] = [];
+  scan(col, query, (c) => out.push(c.id));
   return out.sort((a, b) => a - b);
+}
+
+/** Ids of the notes with at least one matching card, ascending. */
+export function searchNotes(col: Collection, query: string): number[] {
+  const out = new Set<number>();
+  scan(col, query, (c) => out.add(c.nid));
+  return [...out].sort((a, b) => a - b);
 }
