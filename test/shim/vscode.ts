@@ -422,17 +422,28 @@ export const shimUi = {
   messages: [] as Array<{ level: 'info' | 'warning' | 'error'; message: string; items: unknown[] }>,
   commands: [] as Array<{ command: string; args: unknown[] }>,
   progress: [] as unknown[],
+  /** Scripted user answers, consumed in order by showInputBox / showQuickPick / modal or button messages. */
+  answers: [] as unknown[],
+  inputBoxes: [] as Array<{ value?: string; validate?: (v: string) => unknown }>,
+  clipboard: '',
+  handlers: new Map<string, (...args: unknown[]) => unknown>(),
   reset(): void {
     this.treeViews.clear();
     this.messages.length = 0;
     this.commands.length = 0;
     this.progress.length = 0;
+    this.answers.length = 0;
+    this.inputBoxes.length = 0;
+    this.clipboard = '';
   },
 };
 
 function recordMessage(level: 'info' | 'warning' | 'error') {
-  return (message: string, ...items: unknown[]): Promise<undefined> => {
+  return (message: string, ...items: unknown[]): Promise<unknown> => {
     shimUi.messages.push({ level, message, items });
+    const buttons = items.filter((i) => typeof i === 'string');
+    const next = shimUi.answers[0];
+    if (typeof next === 'string' && buttons.includes(next)) return Promise.resolve(shimUi.answers.shift());
     return Promise.resolve(undefined);
   };
 }
@@ -465,12 +476,45 @@ export const window = {
   showInformationMessage: recordMessage('info'),
   showWarningMessage: recordMessage('warning'),
   showErrorMessage: recordMessage('error'),
+  setStatusBarMessage(text: string): Disposable {
+    shimUi.messages.push({ level: 'info', message: text, items: ['statusBar'] });
+    return new Disposable(() => undefined);
+  },
+  showInputBox(options: { value?: string; validateInput?: (v: string) => unknown } = {}): Promise<string | undefined> {
+    shimUi.inputBoxes.push({ value: options.value, validate: options.validateInput });
+    return Promise.resolve(shimUi.answers.shift() as string | undefined);
+  },
+  showQuickPick<T>(items: readonly T[] | Thenable<readonly T[]>): Promise<T | undefined> {
+    const answer = shimUi.answers.shift();
+    return Promise.resolve(items).then((list) => list.find((i) => i === answer || (typeof i === 'object' && i !== null && (i as { label?: unknown }).label === answer)));
+  },
+  activeTextEditor: undefined as undefined | { document: { uri: Uri } },
 };
 
 export const commands = {
-  executeCommand(command: string, ...args: unknown[]): Promise<undefined> {
+  /** Registered handlers run when executed; anything else is only recorded. */
+  executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
     shimUi.commands.push({ command, args });
-    return Promise.resolve(undefined);
+    const h = shimUi.handlers.get(command);
+    return Promise.resolve(h ? h(...args) : undefined);
+  },
+  registerCommand(command: string, callback: (...args: unknown[]) => unknown): Disposable {
+    shimUi.handlers.set(command, callback);
+    return new Disposable(() => shimUi.handlers.delete(command));
+  },
+};
+
+export const env = {
+  clipboard: {
+    readText: (): Promise<string> => Promise.resolve(shimUi.clipboard),
+    writeText: (v: string): Promise<void> => {
+      shimUi.clipboard = v;
+      return Promise.resolve();
+    },
+  },
+  openExternal: (uri: Uri): Promise<boolean> => {
+    shimUi.commands.push({ command: 'openExternal', args: [uri] });
+    return Promise.resolve(true);
   },
 };
 

@@ -1,0 +1,165 @@
+// The commands over the real stack (Session → AnkiClient → test server over HTTP), VS Code UI from the shim:
+// deck and note commands change Anki as asked, and with Anki down every command explains itself.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as vscode from 'vscode';
+import { shimConfigApi, shimUi } from '../shim/vscode';
+import { Commands } from '../../src/constants';
+import { DeckListing } from '../../src/core/listing';
+import { SearchEngine } from '../../src/core/search';
+import { DecksView } from '../../src/tree/decksView';
+import type { NoteElement } from '../../src/tree/items';
+import { SearchResultsView } from '../../src/tree/searchResultsView';
+import { registerCommands, type CommandFs } from '../../src/ui/commands';
+import { Session } from '../../src/ui/session';
+import { SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+
+let srv: TestServer;
+let session: Session;
+let decks: DecksView;
+let results: SearchResultsView;
+let subs: vscode.Disposable[] = [];
+const drafts: Array<{ deck: string; noteType: string; fieldNames: readonly string[] }> = [];
+let checks = 0;
+
+const fs: CommandFs = {
+  uriForNote: (deck, _html, id) => vscode.Uri.from({ scheme: 'anki', path: `/${deck.split('::').join('/')}/n.${id}.yaml` }),
+  noteIdOf: (uri) => {
+    const m = /\.(\d+)\.yaml$/.exec(uri.path);
+    return m ? Number(m[1]) : undefined;
+  },
+  createDraft: (deck, noteType, fieldNames) => {
+    drafts.push({ deck, noteType, fieldNames });
+    return vscode.Uri.from({ scheme: 'anki', path: `/${deck}/New ${noteType}.yaml` });
+  },
+  checkForChanges: async () => {
+    checks++;
+  },
+};
+
+const secrets = {
+  get: async () => undefined,
+  store: async () => undefined,
+  delete: async () => undefined,
+  onDidChange: new vscode.EventEmitter<{ key: string }>().event,
+} as unknown as vscode.SecretStorage;
+const lines: string[] = [];
+const log = Object.fromEntries(
+  ['info', 'debug', 'warn', 'error', 'trace'].map((l) => [l, (m: string) => lines.push(`${l} ${m}`)]).concat([['show', () => undefined]]),
+) as unknown as vscode.LogOutputChannel;
+
+const run = (id: string, ...args: unknown[]): Promise<unknown> => vscode.commands.executeCommand(id, ...args) as Promise<unknown>;
+
+beforeAll(async () => {
+  srv = await startTestServer({ port: 0, notes: 300, seed: 9 });
+  shimConfigApi.setConfig('ankiFiles.url', srv.url);
+  session = new Session(secrets, log);
+  const listing = new DeckListing(() => session.client);
+  decks = new DecksView(listing, session, fs);
+  results = new SearchResultsView(new SearchEngine({ api: () => session.client, deckOfNote: (id) => listing.deckOfNote(id) }), session, fs);
+  subs = registerCommands({ session, fs, decks, results, openSearch: () => undefined });
+  await session.check();
+  await decks.getChildren();
+});
+afterAll(async () => {
+  for (const d of subs) d.dispose();
+  decks.dispose();
+  results.dispose();
+  session.dispose();
+  shimConfigApi.clear();
+  await srv.close();
+});
+beforeEach(() => {
+  shimUi.reset();
+});
+
+async function firstNote(deck: string): Promise<NoteElement> {
+  return (await decks.getChildren(decks.deckElement(deck))).find((e): e is NoteElement => e.kind === 'note')!;
+}
+
+describe('commands', () => {
+  it('every manifest command is registered', () => {
+    for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(true);
+  });
+
+  it('New Deck validates the name and creates the deck; the tree shows it', async () => {
+    shimUi.answers.push('Spanish::Idioms');
+    await run(Commands.newDeck);
+    const box = shimUi.inputBoxes[0]!;
+    expect(box.validate?.('spanish')).toMatch(/already exists/);
+    expect(box.validate?.('A::::B')).toBeTruthy();
+    expect(box.validate?.('Brand new')).toBeUndefined();
+    expect(srv.collection.deckByName('Spanish::Idioms')).toBeDefined();
+    expect(decks.listing.tree!.byName.has('Spanish::Idioms')).toBe(true);
+  });
+
+  it('New Sub-deck pre-fills the parent and insists on it', async () => {
+    shimUi.answers.push('Medicine::Cardiology');
+    await run(Commands.newSubDeck, decks.deckElement('Medicine'));
+    const box = shimUi.inputBoxes[0]!;
+    expect(box.value).toBe('Medicine::');
+    expect(box.validate?.('Other::X')).toMatch(/starts with/);
+    expect(srv.collection.deckByName('Medicine::Cardiology')).toBeDefined();
+  });
+
+  it('New Note asks for the note type and opens a draft with its fields', async () => {
+    shimUi.answers.push('Basic');
+    await run(Commands.newNote, decks.deckElement(SAMPLE_DECKS.verbs));
+    expect(drafts.at(-1)).toEqual({ deck: SAMPLE_DECKS.verbs, noteType: 'Basic', fieldNames: ['Front', 'Back'] });
+    expect(shimUi.commands.find((c) => c.command === 'vscode.open')).toBeDefined();
+  });
+
+  it('Copy Note ID puts the id on the clipboard; Open in Anki browses nid:', async () => {
+    const note = await firstNote(SAMPLE_DECKS.kanji);
+    await run(Commands.copyNoteId, note);
+    expect(shimUi.clipboard).toBe(String(note.note.id));
+    srv.stats.reset();
+    await run(Commands.openInAnki, note);
+    expect(srv.stats.actions['guiBrowse']).toBe(1);
+    await run(Commands.openInAnki, decks.deckElement(SAMPLE_DECKS.kanji));
+    expect(srv.stats.actions['guiBrowse']).toBe(2);
+  });
+
+  it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it and refreshes', async () => {
+    const note = await firstNote(SAMPLE_DECKS.capitals);
+    await run(Commands.deleteNote, note);
+    expect(srv.collection.getNote(note.note.id)).toBeDefined();
+    const ask = shimUi.messages.find((m) => m.level === 'warning')!;
+    expect(ask.items[0]).toMatchObject({ modal: true });
+    const before = decks.listing.tree!.byName.get(SAMPLE_DECKS.capitals)!.totalCount!;
+    shimUi.answers.push('Delete');
+    await run(Commands.deleteNote, note);
+    expect(srv.collection.getNote(note.note.id)).toBeUndefined();
+    expect(decks.listing.tree!.byName.get(SAMPLE_DECKS.capitals)!.totalCount).toBe(before - 1);
+    expect(checks).toBeGreaterThan(0);
+  });
+
+  it('Show All Results fills the Search Results view', async () => {
+    await run(Commands.showAllResults, 'tag:verb');
+    expect(results.query).toBe('tag:verb');
+    const kids = results.getChildren();
+    expect(kids.filter((k) => k.kind === 'note').length).toBe(Math.min(200, srv.collection.findNotes('tag:verb').length));
+    expect(shimUi.commands).toContainEqual({ command: 'setContext', args: ['ankiFiles.hasSearchResults', true] });
+  });
+
+  it('with Anki down: commands explain themselves (one message with the fix), Refresh shows the welcome view instead', async () => {
+    await srv.faults.refuseConnections(true);
+    try {
+      await run(Commands.refresh);
+      expect(session.state.kind).toBe('notRunning');
+      expect(shimUi.messages).toEqual([]);
+      expect(await decks.getChildren()).toEqual([]);
+
+      await run(Commands.newDeck);
+      expect(shimUi.inputBoxes).toEqual([]); // did not even ask
+      expect(shimUi.messages).toHaveLength(1);
+      expect(shimUi.messages[0]!.message).toMatch(/not running/);
+      expect(shimUi.messages[0]!.items).toContain('Retry');
+    } finally {
+      await srv.faults.refuseConnections(false);
+    }
+    await run(Commands.retryConnection);
+    expect(session.state.kind).toBe('connected');
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await decks.getChildren()).length).toBeGreaterThan(0);
+  });
+});
