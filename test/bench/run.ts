@@ -1,7 +1,8 @@
 // `npm run bench`: round trips, wall time, extension-side CPU and heap of Anki Files' own code paths at
 // collection scale, side by side with the usual client pattern (test/bench/baseline.ts).
 //
-//   npm run bench [-- --sizes 1000,10000] [--full] [--no-baseline] [--no-write] [--out FILE]
+//   npm run bench [-- --sizes 1000,10000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE]
+//   (--full adds 100,000 notes; --no-documents skips the pure render+parse of 50,000 documents)
 //
 // Per collection size a test server runs in a CHILD process (test/bench/server-worker.ts; `anki` latency
 // profile: 25 ms tick, one request per tick), so `process.cpuUsage()` and the heap of this process measure
@@ -21,7 +22,7 @@ import type { NoteId } from '../../src/anki/api';
 import { deckQuery } from '../../src/anki/query';
 import { SEARCH_DEBOUNCE_MS, SEARCH_PREVIEW_LIMIT, DEFAULT_PAGE_SIZE } from '../../src/constants';
 import { notesCodec } from '../../src/core/codec';
-import { FsEngine } from '../../src/core/fsEngine';
+import { FsEngine, type NoteCodec } from '../../src/core/fsEngine';
 import { DeckListing, summarizeNote, type NoteSummary } from '../../src/core/listing';
 import { SearchEngine, type SearchOutcome } from '../../src/core/search';
 import { walkDecks } from '../../src/core/deckTree';
@@ -40,7 +41,7 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 if (flag('help')) {
-  console.log('usage: npm run bench [-- --sizes 1000,10000,50000] [--full] [--no-baseline] [--no-write] [--out FILE]');
+  console.log('usage: npm run bench [-- --sizes 1000,10000,50000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE]');
   process.exit(0);
 }
 const SIZES = (option('sizes') ?? (flag('full') ? '1000,10000,50000,100000' : '1000,10000,50000'))
@@ -52,6 +53,7 @@ if (SIZES.length === 0) {
   process.exit(2);
 }
 const BASELINE = !flag('no-baseline');
+const DOCUMENTS = !flag('no-documents');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = option('out') ?? path.join(HERE, 'RESULTS.md');
 const WRITE = !flag('no-write');
@@ -92,6 +94,18 @@ interface WorkerStats {
   requests: number;
   actions: Record<string, number>;
   cpuMs: number;
+}
+
+/**
+ * Time this process's main thread spent runnable but waiting for a CPU (Linux /proc schedstat), ms; 0 where
+ * unavailable. On a busy machine this is how much of the wall time other processes took.
+ */
+function runQueueWaitMs(): number {
+  try {
+    return Number(fs.readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6 || 0;
+  } catch {
+    return 0;
+  }
 }
 
 interface Ready {
@@ -311,6 +325,44 @@ function check(cond: boolean): string {
 
 function fail(msg: string): never {
   throw new Error(msg);
+}
+
+// ------------------------------------------------------------------ codec accounting
+
+interface CodecUse {
+  calls: number;
+  ms: number;
+}
+
+/** The project's codec, with the calls and CPU time spent in render / parse / diff counted (notes column). */
+function countingCodec(): { codec: NoteCodec; use: Record<'render' | 'parse' | 'diff', CodecUse> } {
+  const use = { render: { calls: 0, ms: 0 }, parse: { calls: 0, ms: 0 }, diff: { calls: 0, ms: 0 } };
+  const timed =
+    <A extends unknown[], R>(u: CodecUse, f: (...a: A) => R) =>
+    (...a: A): R => {
+      // CPU time, not wall time: on a busy machine the process is preempted in the middle of calls.
+      const t = process.cpuUsage();
+      try {
+        return f(...a);
+      } finally {
+        const d = process.cpuUsage(t);
+        u.calls++;
+        u.ms += (d.user + d.system) / 1000;
+      }
+    };
+  const codec: NoteCodec = {
+    ...notesCodec,
+    render: timed(use.render, notesCodec.render),
+    parse: timed(use.parse, notesCodec.parse),
+    diff: timed(use.diff, notesCodec.diff),
+  };
+  return { codec, use };
+}
+
+function codecNote(use: Record<'render' | 'parse' | 'diff', CodecUse>, notes: number): string {
+  const part = (name: string, u: CodecUse): string =>
+    u.calls === 0 ? '' : `${name} ×${(u.calls / notes).toFixed(u.calls % notes === 0 ? 0 : 1)}/note, ${fmtMs(u.ms)} CPU`;
+  return [part('renderNote', use.render), part('parseNoteDocument', use.parse), part('planSave', use.diff)].filter(Boolean).join(', ');
 }
 
 // ------------------------------------------------------------------ one collection size
@@ -607,7 +659,8 @@ async function benchSize(n: number, baselineListDone: Set<number>, baselineSaves
       runs: 3,
       worker,
       setup: async () => {
-        const e = newEngine();
+        const counted = countingCodec();
+        const e = new FsEngine({ client: () => client, codec: counted.codec });
         // As if the documents had been opened: the store holds the version each editor loaded.
         const snaps = await e.store.fetchMany(ids, []);
         const marker = `·bench-${n}-${m}-${++saveRound}`;
@@ -618,13 +671,14 @@ async function benchSize(n: number, baselineListDone: Set<number>, baselineSaves
           const edited = editSnapshot(s, marker);
           return { path: notePath(s.deck, s.fields[0]?.[1] ?? '', id), bytes: new TextEncoder().encode(renderNote(edited)) };
         });
-        return { e, writes };
+        for (const u of Object.values(counted.use)) Object.assign(u, { calls: 0, ms: 0 });
+        return { e, writes, use: counted.use };
       },
-      run: async ({ e, writes }) => {
+      run: async ({ e, writes, use }) => {
         const results = await Promise.all(writes.map((w) => e.writeFile(w.path, w.bytes, { create: false, overwrite: true })));
         const saved = results.filter((r) => !r.unchanged).length;
         if (saved !== writes.length) fail(`saved ${saved} of ${writes.length}`);
-        return { note: `${saved} saved in ${e.saver.stats.batches} batch(es)` };
+        return { note: `${saved} saved in ${e.saver.stats.batches} batch(es); ${codecNote(use, writes.length)}` };
       },
       cleanup: async ({ e }) => {
         await e.settled();
@@ -833,6 +887,7 @@ function machine(): string {
     `- date: ${new Date().toISOString()}`,
     `- machine: ${os.availableParallelism()} cores (\`nproc\`), ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB memory, ${os.platform()} ${os.release()}`,
     `- node ${process.version}; collection sizes ${SIZES.join(', ')}; notesInfo chunk ${DEFAULT_NOTES_INFO_CHUNK}; page size ${PAGE}; test server latency profile \`anki\` (25 ms tick) in a child process`,
+    `- the whole run took ${fmtMs(performance.now() - started)}; this process's main thread waited ${fmtMs(runQueueWaitMs())} of it for a CPU taken by other work`,
     `- command: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`${gc ? '' : ' (without --expose-gc: heap figures include uncollected garbage)'}`,
   ].join('\n');
 }
@@ -858,7 +913,7 @@ async function main(): Promise<void> {
   // The baseline saves do not depend on the collection size: run them once, at 10k notes (or the largest size).
   const saveAt = SIZES.includes(10_000) ? 10_000 : Math.max(...SIZES);
   for (const n of SIZES) results.push(await benchSize(n, baselineListDone, n === saveAt));
-  await benchDocuments();
+  if (DOCUMENTS) await benchDocuments();
 
   const body = [
     '## Latest run',
