@@ -43,9 +43,15 @@ const secrets = {
   onDidChange: new vscode.EventEmitter<{ key: string }>().event,
 } as unknown as vscode.SecretStorage;
 const lines: string[] = [];
-const log = Object.fromEntries(
-  ['info', 'debug', 'warn', 'error', 'trace'].map((l) => [l, (m: string) => lines.push(`${l} ${m}`)]).concat([['show', () => undefined]]),
-) as unknown as vscode.LogOutputChannel;
+const rec = (level: string) => (m: string): void => void lines.push(`${level} ${m}`);
+const log = {
+  info: rec('info'),
+  debug: rec('debug'),
+  warn: rec('warn'),
+  error: rec('error'),
+  trace: rec('trace'),
+  show: () => undefined,
+} as unknown as vscode.LogOutputChannel;
 
 const run = (id: string, ...args: unknown[]): Promise<unknown> => vscode.commands.executeCommand(id, ...args) as Promise<unknown>;
 
