@@ -646,11 +646,17 @@ export class FsEngine {
       const target = await this.deckExists(to.deck);
       if (target === undefined) throw new FsEngineError('notFound', `There is no deck "${to.deck}" in Anki.`);
       const s = await this.store.get(id, from.deck);
-      const cards = s.snapshot.cards;
+      // Move the note's cards that are in the folder's deck (the note may keep other cards elsewhere).
+      const byDeck = await this.client.getDecks(s.snapshot.cards);
+      const inDeck = (deck: string) => Object.entries(byDeck).flatMap(([d, cs]) => (sameDeck(d, deck) ? cs : []));
+      let cards = inDeck(from.deck);
+      if (cards.length === 0) cards = inDeck(s.snapshot.deck);
+      if (cards.length === 0) cards = s.snapshot.cards;
       await this.client.changeDeck(cards, target);
       this.store.markStale(id);
       const fresh = await this.store.get(id, target);
-      if (!sameDeck(fresh.snapshot.deck, target)) {
+      const first = s.snapshot.cards[0];
+      if (first !== undefined && cards.includes(first) && !sameDeck(fresh.snapshot.deck, target)) {
         throw new FsEngineError('failed', `Anki did not move ${noteName(fresh.snapshot)} to "${target}" (its cards are in "${fresh.snapshot.deck}").`);
       }
       const label = from.label;

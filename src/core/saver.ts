@@ -98,6 +98,8 @@ interface Work {
   change: NoteChange;
   current?: NoteSnapshot;
   idx?: { fields?: number; tags?: number; deck?: number };
+  /** Cards of the note left in other decks by a deck change (only the cards in the note's deck move). */
+  leftBehind?: number;
 }
 
 const RESOLVE_HINT =
@@ -279,7 +281,14 @@ export class Saver {
       }
       if (w.change.tags) w.idx.tags = applyEntries.push(actions.updateNoteTags(cur.id, w.change.tags)) - 1;
       if (w.change.deck !== undefined && cur.cards.length > 0) {
-        w.idx.deck = applyEntries.push(actions.changeDeck(cur.cards, w.change.deck)) - 1;
+        // Move the cards that are in the note's deck (the deck the document shows); cards the user keeps in
+        // other decks (e.g. a reverse card) stay where they are.
+        const move = cur.cards.filter((c) => {
+          const d = decks.get(c);
+          return d === undefined || d === cur.deck;
+        });
+        w.leftBehind = cur.cards.length - move.length;
+        w.idx.deck = applyEntries.push(actions.changeDeck(move, w.change.deck)) - 1;
       }
     }
     const verifyStart = applyEntries.length;
@@ -429,7 +438,9 @@ export class Saver {
       createdDeck = current.deck;
     }
     const summary =
-      applied.join(', ') + (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '');
+      applied.join(', ') +
+      (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '') +
+      (w.leftBehind ? `; ${w.leftBehind} card(s) in other decks were left where they are` : '');
     this.opts.log?.info(`Saved ${name} (${current.id}): ${summary}`);
     const result: SaveOutcome = { kind: 'saved', note: current, fresh: true, unchanged: false, summary };
     if (createdDeck !== undefined) result.createdDeck = createdDeck;

@@ -183,6 +183,32 @@ describe('writeFile of an existing note', () => {
     expect(fx.collectionChanges).toContainEqual({ decks: ['Lang::Spanish', 'Lang::Spanish::Verbs'], notes: [hello] });
   });
 
+  it('a deck change moves the cards in the note\'s deck and leaves a card kept in another deck alone', async () => {
+    let id = 0;
+    fx = await makeFixture({
+      setup: (col) => {
+        const model = col.modelByName('Basic (and reversed card)');
+        if (!model) throw new Error('no reversed model');
+        id = col.addNote({ model, deck: col.ensureDeck('A'), fields: ['Two cards', 'back'] }).id;
+        const reverse = col.cardsOf(id)[1];
+        if (!reverse) throw new Error('no reverse card');
+        reverse.did = col.ensureDeck('B').id;
+        col.ensureDeck('C');
+      },
+    });
+    const col = fx.srv.collection;
+    const deckOfCard = (ord: number) => col.deckById(col.cardsOf(id)[ord]?.did ?? 0)?.name;
+    const uri = uriOf('A', 'Two cards', id);
+    const doc = text(await fx.provider.readFile(uri));
+    expect(doc).toContain('deck: A');
+    await fx.provider.writeFile(uri, bytes(doc.replace('deck: A', 'deck: C')), W);
+    expect([deckOfCard(0), deckOfCard(1)]).toEqual(['C', 'B']);
+    expect(fx.logs.some((l) => /1 card\(s\) in other decks were left where they are/.test(l.message))).toBe(true);
+    // Moving the file from folder B to folder A moves only the card in B.
+    await fx.provider.rename(uriOf('B', 'Two cards', id), uriOf('A', 'Two cards', id), { overwrite: false });
+    expect([deckOfCard(0), deckOfCard(1)]).toEqual(['C', 'A']);
+  });
+
   it('a deck move to a missing deck creates it and says so in the log', async () => {
     const { fx, hello, uri } = await setup();
     const doc = text(await fx.provider.readFile(uri));
