@@ -182,4 +182,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-void main();
+main().catch((e: unknown) => {
+  const err = e as NodeJS.ErrnoException;
+  console.error(`test-server: ${err.code === 'EADDRINUSE' ? 'port already in use: ' : ''}${err.message}`);
+  process.exit(1);
+});
