@@ -271,6 +271,17 @@ describe('API key', () => {
       const e = await rejection(bad.readFile(uri));
       expect(e.code).toBe('NoPermissions');
       expect(e.message).toMatch(/API key/);
+      // The key is changed in AnkiConnect while the note is open: the save is refused as NoPermissions.
+      const session = { client: new AnkiClient({ url: srv.url, apiKey: 'secret' }), log: { info() {}, warn() {}, error() {} } };
+      const p = new AnkiFileSystemProvider(session, { codec: notesCodec, saveWindowMs: 1 });
+      const opened = text(await p.readFile(uri));
+      session.client = new AnkiClient({ url: srv.url, apiKey: 'old' });
+      const s = await rejection(p.writeFile(uri, bytes(opened.replace('Back: note', 'Back: changed')), W));
+      expect(s.code).toBe('NoPermissions');
+      expect(s.message).toMatch(/was not saved: .*API key/);
+      const stored = col.getNote(id);
+      expect(stored && col.fieldsOf(stored).Back).toBe('note');
+      p.dispose();
       good.dispose();
       bad.dispose();
       expect(doc).toContain('Keyed');
