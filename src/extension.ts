@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (collectionTimer) clearTimeout(collectionTimer);
         collectionTimer = setTimeout(() => {
           collectionTimer = undefined;
-          void decks.checkForChanges().catch((e: unknown) => log.debug(`Listing check failed: ${String(e)}`));
+          void decks.checkForChanges({ full: true }).catch((e: unknown) => log.debug(`Listing check failed: ${String(e)}`));
         }, 300);
       }),
     );

@@ -161,6 +161,11 @@ export interface ChangeReport {
   changedNotes: NoteId[];
 }
 
+/** Notes added or edited since yesterday's scheduler cutoff: a cheap signal that the collection changed. */
+const EDITED_TODAY: MultiAction = { action: 'findNotes', params: { query: 'edited:1' } };
+/** Even without a signal, the full listing is compared at most this often (moves and deletions in Anki). */
+export const FULL_CHECK_EVERY_MS = 5 * 60_000;
+
 const sortedIds = (ids: readonly NoteId[]): NoteId[] => [...new Set(ids)].sort((a, b) => a - b);
 const sameIds = (a: readonly NoteId[], b: readonly NoteId[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -173,8 +178,18 @@ export class DeckListing {
   private readonly own = new Map<string, NoteId[]>();
   private readonly pages = new Map<string, PagedNotes>();
   private reverse: Map<NoteId, string> | undefined;
+  /** Notes Anki reports as `edited:1` at the last full listing/check (adds show up as new ids here). */
+  private editedBaseline: Set<NoteId> | undefined;
+  private lastFullCheck = 0;
 
-  constructor(private readonly api: () => AnkiApi) {}
+  constructor(
+    private readonly api: () => AnkiApi,
+    private readonly opts: { now?: () => number; fullCheckEveryMs?: number } = {},
+  ) {}
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
 
   get tree(): DeckTree | undefined {
     return this.treeValue;
@@ -186,7 +201,9 @@ export class DeckListing {
     const decks = await api.deckNamesAndIds();
     const tree = buildDeckTree(decks);
     const names = walkDecks(tree).map((d) => d.name);
-    const outcomes = names.length === 0 ? [] : await api.multi(names.map((n) => this.ownQueryAction(n)));
+    const outcomes = await api.multi([...names.map((n) => this.ownQueryAction(n)), EDITED_TODAY]);
+    this.acceptEdited(outcomes[names.length]);
+    this.lastFullCheck = this.now();
     const own = new Map<string, NoteId[]>();
     names.forEach((name, i) => {
       try {
@@ -215,6 +232,18 @@ export class DeckListing {
         page.ids = ids;
         page.stale = true;
       }
+    }
+  }
+
+  private acceptEdited(outcome: MultiOutcome | undefined): Set<NoteId> | undefined {
+    try {
+      const edited = new Set(readOutcome('findNotes', outcome));
+      this.editedBaseline = edited;
+      return edited;
+    } catch (e) {
+      if (isConnectionLevel(e)) throw e;
+      this.editedBaseline = undefined;
+      return undefined;
     }
   }
 
@@ -292,22 +321,23 @@ export class DeckListing {
   }
 
   /**
-   * One request: deck names, every known deck's own note ids, and the shown notes' modification times.
-   * Marks changed decks' pages stale; rebuilds the tree when decks were added, renamed or deleted
-   * (then 2 more requests for the new counts).
+   * Window-focus check. Stage 1 (one cheap request): deck names, `findNotes("edited:1")` and the shown notes'
+   * mod times. Only when that shows a change (a deck added/renamed/deleted, a note added or edited, a shown
+   * note changed or gone), when `full` is asked, or every `FULL_CHECK_EVERY_MS`, stage 2 compares every deck's
+   * note ids (one more request) so counts and pages follow moves and deletions. Changed decks' pages become
+   * stale (reloaded on next view); a changed deck list rebuilds the tree (2 requests).
    */
-  async checkForChanges(): Promise<ChangeReport> {
+  async checkForChanges(opts: { full?: boolean } = {}): Promise<ChangeReport> {
     const api = this.api();
     const tree = this.treeValue;
     if (!tree) {
       await this.loadTree();
       return { treeChanged: true, changedDecks: [], changedNotes: [] };
     }
-    const names = walkDecks(tree).map((d) => d.name);
     const shown = this.shownNotes();
     const shownIds = [...new Set(shown.map((n) => n.id))];
     const features = await api.features();
-    const actions: MultiAction[] = [{ action: 'deckNamesAndIds' }, ...names.map((n) => this.ownQueryAction(n))];
+    const actions: MultiAction[] = [{ action: 'deckNamesAndIds' }, EDITED_TODAY];
     if (shownIds.length > 0) {
       actions.push(
         features.notesModTime
@@ -317,11 +347,13 @@ export class DeckListing {
     }
     const outcomes = await api.multi(actions);
     const decks = readOutcome('deckNamesAndIds', outcomes[0]);
+    const baseline = this.editedBaseline;
+    const edited = this.acceptEdited(outcomes[1]);
 
     // Shown notes: changed or gone.
     const changedNotes: NoteId[] = [];
     if (shownIds.length > 0) {
-      const last = outcomes[actions.length - 1];
+      const last = outcomes[2];
       // Per shown note: `mod`, or on add-on builds without it the sort field's HTML (what the label shows).
       const now = new Map<NoteId, string | undefined>();
       if (features.notesModTime) {
@@ -334,21 +366,43 @@ export class DeckListing {
       for (const n of shown) {
         const sig = now.get(n.id);
         const before = n.mod !== undefined ? `mod:${n.mod}` : `sort:${n.sortFieldHtml}`;
-        if (sig === undefined || sig !== before) {
-          if (!changedNotes.includes(n.id)) changedNotes.push(n.id);
-        }
+        if ((sig === undefined || sig !== before) && !changedNotes.includes(n.id)) changedNotes.push(n.id);
       }
     }
     const changedSet = new Set(changedNotes);
+    const markStale = (changedDecks: string[]): void => {
+      for (const [deck, page] of this.pages) {
+        if (page.items.some((n) => changedSet.has(n.id))) {
+          page.stale = true;
+          if (!changedDecks.includes(deck)) changedDecks.push(deck);
+        }
+      }
+    };
 
     const sameDecks =
       Object.keys(decks).length === Object.keys(this.deckIds).length &&
       Object.entries(decks).every(([k, v]) => this.deckIds[k] === v);
+    if (!sameDecks) {
+      const changedDecks: string[] = [];
+      markStale(changedDecks);
+      await this.loadTree();
+      return { treeChanged: true, changedDecks, changedNotes };
+    }
+    const newlyEdited = edited === undefined || baseline === undefined || [...edited].some((id) => !baseline.has(id));
+    const due = this.now() - this.lastFullCheck >= (this.opts.fullCheckEveryMs ?? FULL_CHECK_EVERY_MS);
+    if (!opts.full && !newlyEdited && !due && changedNotes.length === 0) {
+      return { treeChanged: false, changedDecks: [], changedNotes: [] };
+    }
+
+    // Stage 2: every deck's own note ids.
+    const names = walkDecks(tree).map((d) => d.name);
+    const lists = await api.multi(names.map((n) => this.ownQueryAction(n)));
+    this.lastFullCheck = this.now();
     const own = new Map<string, NoteId[]>();
     const changedDecks: string[] = [];
     names.forEach((name, i) => {
       try {
-        const ids = sortedIds(readOutcome('findNotes', outcomes[i + 1]));
+        const ids = sortedIds(readOutcome('findNotes', lists[i]));
         own.set(name, ids);
         const before = this.own.get(name);
         if (!before || !sameIds(before, ids)) changedDecks.push(name);
@@ -357,17 +411,7 @@ export class DeckListing {
         // Unknown for this deck: left out of the comparison.
       }
     });
-    // Pages showing a changed note are reloaded too.
-    for (const [deck, page] of this.pages) {
-      if (page.items.some((n) => changedSet.has(n.id))) {
-        page.stale = true;
-        if (!changedDecks.includes(deck)) changedDecks.push(deck);
-      }
-    }
-    if (!sameDecks) {
-      await this.loadTree();
-      return { treeChanged: true, changedDecks, changedNotes };
-    }
+    markStale(changedDecks);
     if (changedDecks.length > 0) {
       this.install(decks, tree, new Map([...this.own, ...own]));
     }

@@ -238,10 +238,10 @@ export class DecksView
     this.emitter.fire(this.deckElement(deck));
   }
 
-  /** One request (plus reloads of what changed): deck list, per-deck ids, shown notes' mod times. */
-  async checkForChanges(): Promise<ChangeReport | undefined> {
+  /** One cheap request; a second one only when something changed (see DeckListing.checkForChanges). */
+  async checkForChanges(opts: { full?: boolean } = {}): Promise<ChangeReport | undefined> {
     if (!this.listing.tree) return undefined;
-    const report = await this.listing.checkForChanges();
+    const report = await this.listing.checkForChanges(opts);
     this.applyReport(report);
     return report;
   }
@@ -276,7 +276,7 @@ export class DecksView
       const groups = await api.getDecks([first]);
       deck = Object.keys(groups)[0];
       if (deck === undefined) return false;
-      await this.listing.checkForChanges().then((r) => this.applyReport(r));
+      await this.listing.checkForChanges({ full: true }).then((r) => this.applyReport(r));
     }
     const maxPages = opts.maxPages ?? 10;
     let page = await this.listing.notesOf(deck, this.session.pageSize);

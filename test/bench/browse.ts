@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     return p;
   }, (p) => `${p.items.length} notes`);
   await measure('focus change check (nothing changed)', () => listing.checkForChanges(), (r) => `${r.changedDecks.length} decks changed`);
+  await client.addNote({ deckName: biggest.name, modelName: 'Basic', fields: { Front: `bench ${Date.now()}`, Back: 'x' } });
+  await measure('focus change check (a note added in Anki)', () => listing.checkForChanges(), (r) => `${r.changedDecks.length} decks changed`);
 
   // Search: 5 keystrokes typed 120 ms apart, 250 ms debounce (as the QuickPick does), and the same without debounce.
   const engine = new SearchEngine({ api: () => client, deckOfNote: (id) => listing.deckOfNote(id) });

@@ -148,6 +148,30 @@ describe('change check (window focus)', () => {
   });
 });
 
+describe('change check stages', () => {
+  it('a move made in Anki (note mod unchanged) is picked up by the periodic full check, or at once with full', async () => {
+    let now = 1_000_000;
+    const listing = new DeckListing(() => client, { now: () => now, fullCheckEveryMs: 60_000 });
+    await listing.loadTree();
+    await client.features();
+    const id = srv.collection.notesInDeck(SAMPLE_DECKS.capitals)[0]!;
+    const cards = srv.collection.cardsOf(id).map((c) => c.id);
+    await client.changeDeck(cards, SAMPLE_DECKS.french);
+    srv.stats.reset();
+    expect(await listing.checkForChanges()).toEqual({ treeChanged: false, changedDecks: [], changedNotes: [] });
+    expect(srv.stats.requests).toBe(1); // cheap stage only: nothing signalled a change
+    now += 61_000;
+    srv.stats.reset();
+    const r = await listing.checkForChanges();
+    expect(srv.stats.requests).toBe(2);
+    expect(r.changedDecks.sort()).toEqual([SAMPLE_DECKS.capitals, SAMPLE_DECKS.french].sort());
+    expect(listing.deckOfNote(id)).toBe(SAMPLE_DECKS.french);
+    await client.changeDeck(cards, SAMPLE_DECKS.capitals);
+    const r2 = await listing.checkForChanges({ full: true });
+    expect(r2.changedDecks.sort()).toEqual([SAMPLE_DECKS.capitals, SAMPLE_DECKS.french].sort());
+  });
+});
+
 describe('change check on a pre-2024 add-on (no notesModTime, no mod in notesInfo)', () => {
   it('notices a shown note whose sort field changed in Anki', async () => {
     const legacy = await startTestServer({ port: 0, notes: 200, seed: 5, legacy: true });
