@@ -31,11 +31,12 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 /**
  * Ids per `notesInfo` request for long id lists, chosen with test/bench/chunk-size.ts (notesInfo of 50,000
- * ids, test server under the `anki` latency profile): up to 2,000 ids per request the per-request tick
- * (≥ 25 ms per request in the add-on; 25+ requests) shows in the wall time; from 5,000 on larger chunks stop
- * helping (10 → 5 → 1 requests save ≤ 0.3 s of ticks) while the client's peak heap grows (47 MiB at ≤ 5k,
- * 62 at 10k, 87 at 50k) and each request freezes Anki's UI for longer. At 5,000 ids the request body is
- * 68 KiB (far below the ~1 MB where the add-on's quadratic body reading starts to cost), the reply ~2 MiB.
+ * ids, test server under the `anki` latency profile, best of 3 on a loaded 2-core machine): the part of the
+ * wall time the chunk size controls (wall − server work: ticks, transfer, parsing) falls from 3.6 s at 500 ids
+ * (100 requests) to 1.8 s at 2,000–5,000, then rises again (2.1 s at 10k, 2.8 s at 50k) while the client's
+ * peak heap grows (47 MiB up to 5k, 62 at 10k, 88 at 50k) and each request would freeze Anki's UI longer.
+ * At 5,000 ids the request body is 68 KiB (far below the ~1 MB where the add-on's quadratic body reading
+ * starts to cost) and the reply ~2 MiB.
  */
 export const DEFAULT_NOTES_INFO_CHUNK = 5_000;
 /**
