@@ -69,6 +69,16 @@ function asId(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }
 
+/**
+ * An id handed to Anki's backend (get_note/get_card): anything but an int fails with protobuf's TypeError
+ * (not a "not found"), which aborts the whole action — e.g. ids sent as strings.
+ */
+function backendId(v: unknown): number {
+  if (typeof v === 'boolean') return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new Error(`${pyRepr(v)} has type ${pyTypeName(v)}, but expected one of: int`);
+}
+
 function asString(v: unknown): string {
   if (typeof v !== 'string') throw new Error('bad argument type for built-in operation');
   return v;
@@ -153,7 +163,7 @@ export class AnkiConnect {
 
   // ---------- helpers over the collection ----------
   private getNote(id: unknown): Note {
-    const n = asId(id) !== undefined ? this.col.getNote(id as number) : undefined;
+    const n = this.col.getNote(backendId(id));
     if (!n) throw new Error(`Note was not found: ${pyStr(id)}`);
     return n;
   }
@@ -473,7 +483,7 @@ export class AnkiConnect {
         if (notes === null && query === null) throw new Error('Must provide either "notes" or a "query"');
         const ids = query !== null ? this.findNotes(query) : iter(notes);
         return ids.map((id) => {
-          const n = asId(id) !== undefined ? col.getNote(id as number) : undefined;
+          const n = col.getNote(backendId(id));
           if (!n) return {};
           return {
             noteId: n.id,
@@ -488,19 +498,19 @@ export class AnkiConnect {
       }),
       notesModTime: a(['notes'], [], (p) =>
         iter(p.notes).map((id) => {
-          const n = asId(id) !== undefined ? col.getNote(id as number) : undefined;
+          const n = col.getNote(backendId(id));
           return n ? { noteId: n.id, mod: n.mod } : {};
         }),
       ),
       cardsInfo: a(['cards'], [], (p) =>
         iter(p.cards).map((id) => {
-          const c = asId(id) !== undefined ? col.getCard(id as number) : undefined;
+          const c = col.getCard(backendId(id));
           return c ? this.cardInfo(c) : {};
         }),
       ),
       cardsModTime: a(['cards'], [], (p) =>
         iter(p.cards).map((id) => {
-          const c = asId(id) !== undefined ? col.getCard(id as number) : undefined;
+          const c = col.getCard(backendId(id));
           return c ? { cardId: c.id, mod: c.mod } : {};
         }),
       ),

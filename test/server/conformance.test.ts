@@ -953,3 +953,14 @@ describe('filtered decks', () => {
     expect(await ok(port, 'findCards', { query: 'deck:filtered' })).toEqual([]);
   });
 });
+
+describe('ids of the wrong type', () => {
+  it.each([
+    ['notesInfo', { notes: ['1502298033753'] }, "'1502298033753' has type str, but expected one of: int"],
+    ['notesModTime', { notes: [1.5] }, '1.5 has type float, but expected one of: int'],
+    ['cardsInfo', { cards: [null] }, 'None has type NoneType, but expected one of: int'],
+    ['updateNoteFields', { note: { id: '12', fields: {} } }, "'12' has type str, but expected one of: int"],
+  ])('%s %j fails as a whole (protobuf TypeError), not with {} or "not found"', async (action, params, error) => {
+    expect(await v6(port, action, params)).toEqual({ result: null, error });
+  });
+});
