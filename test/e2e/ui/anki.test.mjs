@@ -87,8 +87,8 @@ export const tests = [
           return false;
         }
       }, `a note of deck ${target.deck} to open in the editor`);
-      const lines = await visibleEditorLines(page);
-      assert.ok(lines.join('\n').includes(String(await activeNoteId(page))), `the document does not show the note id:\n${lines.join('\n')}`);
+      const id = String(await activeNoteId(page));
+      await until(async () => (await visibleEditorLines(page)).join('\n').includes(id), `the opened document to show note id ${id}`, 15000);
     },
   },
   {
