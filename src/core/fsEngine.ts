@@ -236,7 +236,11 @@ export class FsEngine {
     return { type: 'file', ctime: s.ctime, mtime: s.mtime, size: s.bytes.length };
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
+  /**
+   * `adoptAsBase: false` when the reader is not the editor's clean copy (the open document has unsaved
+   * changes): the version served then does not become the base of that editor's next save.
+   */
+  async readFile(path: string, opts: { adoptAsBase?: boolean } = {}): Promise<Uint8Array> {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':
@@ -245,10 +249,10 @@ export class FsEngine {
       case 'invalid':
         throw new FsEngineError('notFound', p.reason);
       case 'note':
-        return this.serve(path, p.noteId, p.deck);
+        return this.serve(path, p.noteId, p.deck, opts);
       case 'newNote': {
         const alias = this.aliases.get(path);
-        if (alias !== undefined) return this.serve(path, alias, p.deck);
+        if (alias !== undefined) return this.serve(path, alias, p.deck, opts);
         const d = this.drafts.get(path);
         if (d) return d.bytes;
         throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note in deck "${p.deck}".`);
@@ -256,12 +260,18 @@ export class FsEngine {
     }
   }
 
-  private async serve(path: string, id: NoteId, deckHint: string): Promise<Uint8Array> {
-    const s = await this.store.read(id, deckHint);
+  private async serve(path: string, id: NoteId, deckHint: string, opts: { adoptAsBase?: boolean }): Promise<Uint8Array> {
+    const s = await this.store.read(id, deckHint, opts);
     let set = this.servedPaths.get(id);
     if (!set) this.servedPaths.set(id, (set = new Set()));
     set.add(path);
     return s.bytes;
+  }
+
+  /** An open document of `path` now shows `text` with no unsaved changes (reverted or reloaded). */
+  documentShown(path: string, text: string): void {
+    const id = this.noteIdOf(path);
+    if (id !== undefined && this.store.shown(id, text)) this.opts.log?.debug?.(`${path}: the editor now shows Anki's current version`);
   }
 
   async readDirectory(path: string): Promise<Array<[string, FileKind]>> {

@@ -118,18 +118,33 @@ export class NoteStore {
     return p;
   }
 
-  /** `get` + remember this version as the one the editor loaded. */
-  async read(id: NoteId, deckHint?: string): Promise<StoredNote> {
+  /**
+   * `get` + remember this version as the one the editor loaded. With `adoptAsBase: false` (the reader is not
+   * the editor: its document has unsaved changes, so what it shows is still based on the old version) the
+   * base stays where it is and the conflict check keeps guarding that editor's save.
+   */
+  async read(id: NoteId, deckHint?: string, opts: { adoptAsBase?: boolean } = {}): Promise<StoredNote> {
     // A note no editor has open may have been cached long ago (e.g. by a stat): re-read it then.
     const served = this.entries.get(id)?.served === true;
     const cur = await this.get(id, deckHint, served ? undefined : this.unservedMaxAgeMs);
     const e = this.entries.get(id);
     if (e) {
-      e.base = e.current;
+      if (opts.adoptAsBase !== false || e.base === undefined) e.base = e.current;
       e.served = true;
       return e.current;
     }
     return cur;
+  }
+
+  /**
+   * The editor shows `text` with no unsaved changes (it was reverted or reloaded): if that is the current
+   * version's text, it is now the version the editor is based on.
+   */
+  shown(id: NoteId, text: string): boolean {
+    const e = this.entries.get(id);
+    if (!e || e.current.text !== text || e.base === e.current) return false;
+    e.base = e.current;
+    return true;
   }
 
   /** Loads a note from Anki without caching it (e.g. for "Compare with Anki's Version"). */

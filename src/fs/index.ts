@@ -31,7 +31,9 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
   const subs = context.subscriptions;
   const diagnostics = vscode.languages.createDiagnosticCollection('anki-files');
   subs.push(diagnostics);
-  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics });
+  const isDirty = (uri: vscode.Uri): boolean =>
+    vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isClosed && d.uri.toString() === uri.toString());
+  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty });
   subs.push(provider);
   subs.push(vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
@@ -80,6 +82,8 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.scheme !== SCHEME) return;
       if (diagnostics.has(e.document.uri)) provider.revalidate(e.document.uri, e.document.getText());
+      // Reverted or reloaded: the editor is now based on what it shows.
+      if (!e.document.isDirty) provider.documentShown(e.document.uri, e.document.getText());
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       if (doc.uri.scheme === SCHEME) provider.documentClosed(doc.uri);

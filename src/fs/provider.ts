@@ -41,6 +41,11 @@ export interface ProviderOptions {
   diagnostics?: DiagnosticsSink;
   saveWindowMs?: number;
   canonicalDelayMs?: number;
+  /**
+   * Whether an open editor of `uri` has unsaved changes. A read while it does (VS Code's own "file is newer"
+   * check, another extension) must not count as the editor having loaded Anki's newer version.
+   */
+  isDirty?: (uri: vscode.Uri) => boolean;
 }
 
 export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
@@ -52,10 +57,12 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
   private readonly session: FsSession;
   private readonly diagnostics: DiagnosticsSink | undefined;
+  private readonly isDirty: (uri: vscode.Uri) => boolean;
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
     this.diagnostics = opts.diagnostics;
+    this.isDirty = opts.isDirty ?? (() => false);
     const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
       client: () => this.session.client,
       codec: opts.codec,
@@ -124,7 +131,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    return this.run('readFile', uri, () => this.engine.readFile(uri.path));
+    return this.run('readFile', uri, () => this.engine.readFile(uri.path, { adoptAsBase: !this.isDirty(uri) }));
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
@@ -166,6 +173,11 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     const problems = this.engine.validate(uri.path, text);
     if (problems.length === 0) this.diagnostics.delete(uri);
     else this.diagnostics.set(uri, toDiagnostics(problems));
+  }
+
+  /** An open document shows `text` with no unsaved changes (after a revert or reload). */
+  documentShown(uri: vscode.Uri, text: string): void {
+    if (uri.scheme === ANKI_SCHEME) this.engine.documentShown(uri.path, text);
   }
 
   documentClosed(uri: vscode.Uri): void {

@@ -409,6 +409,42 @@ describe('changes made in Anki', () => {
     expect(fx.events).toHaveLength(1);
   });
 
+  it('a read while the editor has unsaved changes does not disarm the conflict check; a revert re-arms saving', async () => {
+    const { fx, hello, uri } = await setup();
+    const doc = text(await fx.provider.readFile(uri));
+    // The user starts editing; meanwhile Anki changes the note (same size) and the focus check notices it.
+    fx.dirty.add(uri.toString());
+    fx.srv.simulate.editInAnki(hello, { fields: { Back: 'Worle' } });
+    await fx.provider.checkForChanges();
+    // Something reads the file while the editor is dirty (VS Code's own "file is newer" check, another extension).
+    expect(text(await fx.provider.readFile(uri))).toContain('Back: Worle');
+    // The user's save is based on the old version: refused, nothing sent, Anki's edit kept.
+    fx.srv.stats.reset();
+    const e = await rejection(fx.provider.writeFile(uri, bytes(doc.replace('Front: Hello', 'Front: Hola')), W));
+    expect(e.message).toMatch(/changed in Anki since you opened it \(field Back\)/);
+    expect(fx.srv.stats.actions.updateNoteFields ?? 0).toBe(0);
+    const note = fx.srv.collection.getNote(hello);
+    expect(note && fx.srv.collection.fieldsOf(note)).toEqual({ Front: 'Hello', Back: 'Worle' });
+    // File: Revert File: VS Code reads while the document is still dirty, then shows Anki's text, clean.
+    const reverted = text(await fx.provider.readFile(uri));
+    fx.dirty.delete(uri.toString());
+    fx.provider.documentShown(uri, reverted);
+    await fx.provider.writeFile(uri, bytes(reverted.replace('Front: Hello', 'Front: Hola')), W);
+    const after = fx.srv.collection.getNote(hello);
+    expect(after && fx.srv.collection.fieldsOf(after)).toEqual({ Front: 'Hola', Back: 'Worle' });
+  });
+
+  it('a read of a clean editor (a reload after a change in Anki) makes that version the base', async () => {
+    const { fx, hello, uri } = await setup();
+    await fx.provider.readFile(uri);
+    fx.srv.simulate.editInAnki(hello, { fields: { Back: 'Worle' } });
+    await fx.provider.checkForChanges();
+    const reloaded = text(await fx.provider.readFile(uri)); // VS Code reloads the clean editor after Changed
+    await fx.provider.writeFile(uri, bytes(reloaded.replace('Front: Hello', 'Front: Hola')), W);
+    const note = fx.srv.collection.getNote(hello);
+    expect(note && fx.srv.collection.fieldsOf(note)).toEqual({ Front: 'Hola', Back: 'Worle' });
+  });
+
   it('concurrent checks share one run', async () => {
     const { fx, uri } = await setup();
     await fx.provider.readFile(uri);

@@ -20,6 +20,8 @@ export interface Fixture {
   events: vscode.FileChangeEvent[];
   collectionChanges: Array<{ decks?: string[]; notes?: number[] }>;
   diagnostics: Map<string, readonly vscode.Diagnostic[]>;
+  /** URIs (as strings) whose editor the test declares dirty (unsaved changes). */
+  dirty: Set<string>;
   /** Called after every HTTP request the client makes (tests arm faults from here). */
   onRequest: ((e: RequestEvent) => void) | undefined;
   close(): Promise<void>;
@@ -57,7 +59,11 @@ export async function makeFixture(
     set: (uri, d) => diagnostics.set(uri.toString(), d),
     delete: (uri) => diagnostics.delete(uri.toString()),
   };
-  const provider = new AnkiFileSystemProvider({ client, log }, { codec: notesCodec, diagnostics: sink, saveWindowMs: 10, canonicalDelayMs: 30 });
+  const dirty = new Set<string>();
+  const provider = new AnkiFileSystemProvider(
+    { client, log },
+    { codec: notesCodec, diagnostics: sink, saveWindowMs: 10, canonicalDelayMs: 30, isDirty: (uri) => dirty.has(uri.toString()) },
+  );
   const events: vscode.FileChangeEvent[] = [];
   provider.onDidChangeFile((e) => events.push(...e));
   const collectionChanges: Array<{ decks?: string[]; notes?: number[] }> = [];
@@ -70,6 +76,7 @@ export async function makeFixture(
     events,
     collectionChanges,
     diagnostics,
+    dirty,
     close: async () => {
       provider.dispose();
       await srv.close();
