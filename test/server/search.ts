@@ -1,7 +1,17 @@
 /**
  * Anki search syntax (the subset the extension and tests use), re-implemented:
  * tokenizer → recursive-descent parser → compiled card predicate.
- * Anything unsupported or malformed throws `Invalid search: …` instead of returning a wrong result.
+ *
+ * Supported: juxtaposition (and), `and`, `or` (and binds tighter), `( … )`, `-` negation, `"…"` and
+ * `key:"…"` quoting, escapes `\\ \" \: \( \) \- \* \_`; bare text (substring of the HTML-stripped sort field or
+ * of any raw field, ASCII case-insensitive, `*`/`_` wildcards); `field:value` (whole raw field, LIKE wildcards,
+ * field name case-insensitive and may use `*`; `field:` empty, `field:_*` non-empty, `field:re:…`);
+ * `deck:` (deck + sub-decks, Unicode case-insensitive, `*`/`_` wildcards, `deck:*`, `deck:filtered`,
+ * `deck:current` = Default, original deck of filtered cards); `tag:` (tag + children, `*`, `tag:none`, `tag:re:…`);
+ * `note:`; `card:N` / `card:<template>`; `nid:`/`cid:`/`mid:`/`did:` lists; `is:new|learn|review|due|suspended|
+ * buried|buried-manually|buried-sibling`; `flag:0-7`; `added:N`; `edited:N`; `prop:ivl|due|reps|lapses|ease<op>N`;
+ * `re:`; `w:`. Anything else that Anki knows (`rated:`, `dupe:`, `nc:`, `introduced:`, `resched:`, `preset:` …)
+ * and anything malformed throws `Invalid search: …` (Anki's English texts) instead of returning a wrong result.
  */
 import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
@@ -101,7 +111,6 @@ export function tokenize(input: string): Token[] {
     // unquoted term, possibly partially quoted after a colon: deck:"My Deck"
     let raw = '';
     let k = j;
-    let sawColon = false;
     let partially = false;
     while (k < n) {
       const x = input[k] as string;
@@ -121,11 +130,9 @@ export function tokenize(input: string): Token[] {
         }
         break;
       }
-      if (x === ':') sawColon = true;
       raw += x;
       k++;
     }
-    void sawColon;
     i = k;
     if (!neg && !partially && /^and$/i.test(raw)) tokens.push({ kind: 'and' });
     else if (!neg && !partially && /^or$/i.test(raw)) tokens.push({ kind: 'or' });

@@ -351,7 +351,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     if (latency === 'anki') {
       if (pendingAccept.length <= BACKLOG) pendingAccept.push(conn);
       else deferred.push({ conn, at: performance.now() + conn.retryDelay });
-    } else accepted.push(conn);
+    }
   };
 
   const tick = (): void => {
