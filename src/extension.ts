@@ -75,14 +75,14 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     );
 
-    // The Decks view follows the active `anki:` editor while it is visible (no page loads beyond a few).
+    // The Decks view follows the active `anki:` editor while it is visible (notes the listing already knows).
     subscribe(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         const uri = editor?.document.uri;
         if (!uri || uri.scheme !== SCHEME || !decks.view.visible || !listing.tree) return;
         const id = fs.noteIdOf(uri);
         if (id === undefined || listing.deckOfNote(id) === undefined) return;
-        void decks.revealNote(id, { select: true, focus: false, maxPages: 3 }).catch((e: unknown) => {
+        void decks.revealNote(id, { select: true, focus: false }).catch((e: unknown) => {
           log.debug(`Follow editor: ${String(e)}`);
         });
       }),

@@ -130,6 +130,20 @@ export class PagedNotes {
     this.accept(slice, infos);
   }
 
+  /**
+   * Makes sure the note at `index` of `ids` is loaded: every missing note up to the end of its page comes in
+   * ONE `notesInfo` (revealing a note deep in a long deck costs one request, not one per page).
+   */
+  async loadThrough(index: number, api: AnkiApi, pageSize: number): Promise<void> {
+    const size = Math.max(1, pageSize);
+    const start = this.items.length;
+    if (index < start || index >= this.ids.length) return;
+    const end = Math.min(this.ids.length, (Math.floor(index / size) + 1) * size);
+    const slice = this.ids.slice(start, end);
+    const infos = await api.notesInfo(slice);
+    this.accept(slice, infos);
+  }
+
   /** Reloads the first `max(count, pageSize)` notes (after a change) in one `notesInfo`. */
   async reload(api: AnkiApi, pageSize: number): Promise<void> {
     const count = Math.max(this.items.length, Math.max(1, pageSize));
@@ -279,6 +293,14 @@ export class DeckListing {
     } else if (!page.loaded) {
       await page.loadNext(api, pageSize);
     }
+    return page;
+  }
+
+  /** Loads a deck's notes up to the page holding `noteId` (1 request at most once the first page is there). */
+  async notesThrough(deck: string, noteId: NoteId, pageSize: number): Promise<PagedNotes> {
+    const page = await this.notesOf(deck, pageSize);
+    const index = page.ids.indexOf(noteId);
+    if (index >= page.items.length) await page.loadThrough(index, this.api(), pageSize);
     return page;
   }
 

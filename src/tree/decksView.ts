@@ -263,8 +263,11 @@ export class DecksView
     for (const d of top) this.emitter.fire(this.deckElement(d));
   }
 
-  /** Finds where a note is listed (cached listing, else one `notesInfo` + `getDecks`) and reveals it. */
-  async revealNote(noteId: NoteId, opts: { select?: boolean; focus?: boolean; maxPages?: number } = {}): Promise<boolean> {
+  /**
+   * Finds where a note is listed (cached listing, else one `notesInfo` + `getDecks`), loads its deck's pages up to
+   * it in one request, and reveals it.
+   */
+  async revealNote(noteId: NoteId, opts: { select?: boolean; focus?: boolean } = {}): Promise<boolean> {
     if (!this.listing.tree) await this.loadTree();
     if (!this.listing.tree) return false;
     let deck = this.listing.deckOfNote(noteId);
@@ -278,12 +281,8 @@ export class DecksView
       if (deck === undefined) return false;
       await this.listing.checkForChanges({ full: true }).then((r) => this.applyReport(r));
     }
-    const maxPages = opts.maxPages ?? 10;
-    let page = await this.listing.notesOf(deck, this.session.pageSize);
-    for (let i = 1; i < maxPages && !page.items.some((n) => n.id === noteId) && page.hasMore; i++) {
-      page = await this.listing.loadMore(deck, this.session.pageSize);
-      this.emitter.fire(this.deckElement(deck));
-    }
+    const page = await this.withProgress(this.listing.notesThrough(deck, noteId, this.session.pageSize));
+    if (page.items.length > this.session.pageSize) this.emitter.fire(this.deckElement(deck));
     const note = page.items.find((n) => n.id === noteId);
     if (!note) {
       await this.view.reveal(this.deckElement(deck), { select: true, focus: opts.focus ?? false, expand: true });

@@ -279,7 +279,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         await vscode.commands.executeCommand(`${Views.decks}.focus`);
         try {
           const found = await decks.revealNote(id, { focus: true });
-          if (!found) void vscode.window.showInformationMessage(t('Note {0} is not in the Decks view (it may have been deleted, or is far down a long deck).', id));
+          if (!found) void vscode.window.showInformationMessage(t('Note {0} is not in the Decks view (it may have been deleted).', id));
         } catch (e) {
           fail(t('Could not reveal the note'), e);
         }

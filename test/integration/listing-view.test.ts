@@ -175,13 +175,16 @@ describe('Decks view provider', () => {
     expect(srv.stats.actions['findNotes']).toBe(1); // its ids were not cached: fetched on expand
   });
 
-  it('reveals a note on a later page by loading pages up to it', async () => {
-    const { view } = setup(20);
+  it('reveals a note deep in a deck by loading the pages up to it in one request', async () => {
+    const { view, listing } = setup(20);
     await view.getChildren();
     const own = srv.collection.notesInDeck(SAMPLE_DECKS.vocabulary);
-    const target = own[45]!;
+    const target = own[95]!;
+    srv.stats.reset();
     const found = await view.revealNote(target, { focus: false });
     expect(found).toBe(true);
+    expect(srv.stats.requests).toBe(2); // first page, then pages 2–5 together
+    expect(listing.peekPages(SAMPLE_DECKS.vocabulary)!.items.map((n) => n.id)).toEqual(own.slice(0, 100));
     const shim = shimUi.treeViews.get('ankiFiles.decks')!;
     const last = shim.reveals.at(-1)!.element as NoteElement;
     expect(last.kind).toBe('note');
