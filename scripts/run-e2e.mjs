@@ -232,7 +232,7 @@ try {
       const shot = path.join(outDir, `${slug(t.name)}.png`);
       const ctx = {
         page, server: srv, root, outDir, log: (...a) => verbose && console.log('      ·', ...a),
-        screenshot: (file) => page.screenshot({ path: path.isAbsolute(file) ? file : path.join(root, file) }),
+        screenshot: (file, options = {}) => page.screenshot({ ...options, path: path.isAbsolute(file) ? file : path.join(root, file) }),
       };
       let error = null;
       try {

@@ -196,7 +196,11 @@ export const tests = [
       await page.mouse.move(0, 0);
       await sleep(800); // let the tree selection and editor settle
       // the README image is replaced only on request, so test runs do not dirty the checkout
-      if (process.env.E2E_UPDATE_SCREENSHOT === '1') await screenshot('media/screenshot.png');
+      // (without the title bar, which says "[Extension Development Host]")
+      const titleBar = await page.locator('.part.titlebar').boundingBox().catch(() => null);
+      const top = Math.round(titleBar ? titleBar.y + titleBar.height : 0);
+      const size = page.viewportSize() ?? { width: 1400, height: 850 };
+      if (process.env.E2E_UPDATE_SCREENSHOT === '1') await screenshot('media/screenshot.png', { clip: { x: 0, y: top, width: size.width, height: size.height - top } });
       const lines = await visibleEditorLines(page);
       assert.ok(lines.some((l) => japanese.test(l)), 'the open note shows no Japanese text');
       assert.ok(decksPane(page), 'decks pane');
