@@ -10,6 +10,7 @@ import { mocha } from './mochaSetup';
 import './extension.test';
 import './fileSystem.test';
 import './saveAndFaults.test';
+import './commands.test';
 
 interface ResultLine {
   phase: 'ext';
