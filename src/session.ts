@@ -2,14 +2,10 @@
 // Implemented in src/ui/sessionImpl.ts (built in activate from settings + SecretStorage).
 import type * as vscode from 'vscode';
 import type { AnkiApi } from './anki/api';
+import type { ConnState } from './core/connection';
 
-export type ConnectionState =
-  | { kind: 'unknown' }
-  | { kind: 'connecting' }
-  | { kind: 'connected'; version: number }
-  | { kind: 'notRunning'; message: string }
-  | { kind: 'apiKey'; message: string }
-  | { kind: 'error'; message: string };
+/** The connection verdict (defined by the pure state machine in src/core/connection.ts). */
+export type ConnectionState = ConnState;
 
 export interface AnkiSession {
   /** The client for the current settings (URL, API key, timeout); replaced when they change. */

@@ -3,7 +3,7 @@
 import type { AnkiErrorKind } from '../anki/errors';
 import type { ConnectionContextValue } from '../constants';
 
-/** Same shape as `ConnectionState` in src/session.ts (kept here so the core stays free of VS Code types). */
+/** The connection verdict; src/session.ts exposes it to the glue as `ConnectionState`. */
 export type ConnState =
   | { kind: 'unknown' }
   | { kind: 'connecting' }
