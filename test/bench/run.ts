@@ -860,7 +860,7 @@ function ratios(results: SizeResult[]): string {
     }
     for (const [m, ours] of r.saves) {
       const b = saveBase.get(m);
-      if (b) line(group, `save ${m.toLocaleString('en-US')} notes`, ours, b);
+      if (b) line(group, `save ${m.toLocaleString('en-US')} note${m === 1 ? '' : 's'}`, ours, b);
     }
   }
   return lines.join('\n');
@@ -871,7 +871,7 @@ function cpuSummary(): string {
   const served = rows.filter((r) => r.serverCpuMs !== undefined && !r.op.startsWith('BASELINE') && (r.requestsMax ?? 0) > 0);
   const over = served.filter((r) => r.cpuMs / r.wallMs > 0.1);
   const worst = [...served].sort((a, b) => b.cpuMs / b.wallMs - a.cpuMs / a.wallMs)[0];
-  const head = `Extension-side CPU ≤ 10 % of wall time: ${served.length - over.length} of ${served.length} server-backed operations ${check(over.length === 0)}`;
+  const head = `Extension-side CPU ≤ 10 % of wall time: met by ${served.length - over.length} of ${served.length} server-backed operations ${check(over.length === 0)}`;
   const detail = over.map((r) => `  - ✗ ${r.group} · ${r.op}: ${fmtMs(r.cpuMs)} CPU in ${fmtMs(r.wallMs)} (${((100 * r.cpuMs) / r.wallMs).toFixed(0)} %)`);
   const w = worst ? `  (highest: ${((100 * worst.cpuMs) / worst.wallMs).toFixed(1)} % — ${worst.group} · ${worst.op})` : '';
   return [head + w, ...detail].join('\n');
@@ -928,7 +928,7 @@ async function main(): Promise<void> {
     '',
     '### Targets',
     '',
-    ...rows.filter((r) => r.target).map((r) => `- ${r.target?.ok ? '✓' : '✗'} ${r.group} · ${r.op}: ${r.target?.text ?? ''} (measured ${r.requests} requests, ${fmtMs(r.wallMs)}, peak heap ${r.heapPeakMb.toFixed(0)} MB)`),
+    ...rows.filter((r) => r.target).map((r) => `- ${r.target?.ok ? '✓' : '✗'} ${r.group} · ${r.op}: ${r.target?.text ?? ''} (measured ${r.requests} request${r.requests === '1' ? '' : 's'}, ${fmtMs(r.wallMs)}, peak heap ${r.heapPeakMb.toFixed(0)} MB)`),
     `- ${cpuSummary().replace(/\n/g, '\n')}`,
   ].join('\n');
   console.log(`\n${body}\n`);
