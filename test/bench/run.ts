@@ -136,6 +136,10 @@ class ServerWorker {
       if (msg.ok) w.resolve(msg.result);
       else w.reject(new Error(`server worker: ${msg.error ?? 'failed'}`));
     });
+    child.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`server worker exited (code ${code ?? 'null'})`));
+      this.waiting.clear();
+    });
   }
 
   static start(notes: number): Promise<ServerWorker> {
@@ -159,6 +163,10 @@ class ServerWorker {
   call<T>(op: string, extra: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (this.child.exitCode !== null || !this.child.connected) {
+        reject(new Error('server worker is not running'));
+        return;
+      }
       this.waiting.set(id, { resolve: (v) => resolve(v as T), reject });
       this.child.send({ id, op, ...extra });
     });
