@@ -65,6 +65,7 @@ export function displayLabel(sortFieldHtml: string, max = MAX_DISPLAY_LABEL): st
 }
 
 export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text; // UTF-16 length bounds the code-point count from above
   if ([...text].length <= max) return text;
   let out = '';
   let count = 0;

@@ -139,17 +139,19 @@ function decodeEntities(s: string): string {
 }
 
 const BLOCK_TAGS = 'br|div|p|li|ul|ol|tr|td|th|table|h[1-6]|hr|blockquote|pre|section|article|header|footer|dt|dd';
+const BLOCK_TAG_RE = new RegExp(`</?(?:${BLOCK_TAGS})\\b[^>]*>`, 'gi');
 
 /**
  * Plain text of a field's HTML for labels: comments, `<script>`/`<style>` blocks and tags removed (block
  * tags become a space), `[sound:…]` dropped, entities decoded (named and numeric), whitespace collapsed.
  */
 export function stripHtml(html: string): string {
+  if (!/[<&[]/.test(html)) return html.replace(/\s+/g, ' ').trim(); // plain text: nothing to strip or decode
   return decodeEntities(
     html
       .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
       .replace(/<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
-      .replace(new RegExp(`</?(?:${BLOCK_TAGS})\\b[^>]*>`, 'gi'), ' ')
+      .replace(BLOCK_TAG_RE, ' ')
       .replace(/<\/?[a-zA-Z][^>]*>/g, '')
       .replace(/\[sound:[^\]]*\]/g, ''),
   )
