@@ -4,6 +4,7 @@
 // hit comes from the Decks listing's cached ids (no request); only hits the cache does not know
 // (notes added since the last listing) cost one extra `getDecks` of their first cards.
 import type { AnkiApi, NoteId } from '../anki/api';
+import { DEFAULT_NOTES_INFO_CHUNK } from '../anki/client';
 import { AnkiConnectError, describeAnkiError } from '../anki/errors';
 import { fieldSnippet, PagedNotes, summarizeNote, type NoteSummary } from './listing';
 
@@ -85,12 +86,14 @@ export class SearchEngine {
       if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };
       const ids = orderHits(found);
       const first = ids.slice(0, limit);
-      const infos = first.length === 0 ? [] : await api.notesInfo(first);
-      if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };
       const items: NoteSummary[] = [];
-      infos.forEach((info) => {
-        if (info) items.push(summarizeNote(info, this.deps.deckOfNote(info.noteId) ?? ''));
-      });
+      // Summarise slice by slice (the client's own chunk size, so no extra requests): only one slice of full
+      // `notesInfo` entries is alive at a time, which keeps the heap flat when every hit is loaded.
+      for (let i = 0; i < first.length; i += DEFAULT_NOTES_INFO_CHUNK) {
+        const infos = await api.notesInfo(first.slice(i, i + DEFAULT_NOTES_INFO_CHUNK));
+        if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };
+        for (const info of infos) if (info) items.push(summarizeNote(info, this.deps.deckOfNote(info.noteId) ?? ''));
+      }
       await resolveDecks(api, items);
       if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };
       return { kind: 'ok', query, seq, ids, items };
