@@ -1,7 +1,8 @@
 /** The sample-collection generator: determinism and the shape promised to other tests. */
 import { describe, expect, it } from 'vitest';
 import { generateCollection, SAMPLE_DECKS } from './generate';
-import type { Collection } from './collection';
+import type { Collection, Note } from './collection';
+import { JP_KANJI, JP_VOCAB } from './sampleData';
 
 const NOW = Date.UTC(2026, 10, 20, 9, 0, 0);
 
@@ -89,5 +90,68 @@ describe('generateCollection', () => {
     if (!m) throw new Error('no Basic');
     const n = col.addNote({ model: m, deck: col.ensureDeck('Default'), fields: ['fresh', ''] });
     expect(n.id).toBeGreaterThan(max);
+  });
+
+  it('the Japanese decks open with the curated real words and kanji, in creation order', () => {
+    const col = generateCollection({ notes: 3000, seed: 4, now: NOW });
+    const inDeck = (deck: string): Note[] => {
+      const did = col.deckByName(deck)?.id;
+      return [...col.notes.values()].filter((n) => col.cardsOf(n.id)[0]?.did === did).sort((a, b) => a.id - b.id);
+    };
+    const vocab = inDeck(SAMPLE_DECKS.vocabulary);
+    expect(vocab.length).toBeGreaterThan(JP_VOCAB.length);
+    JP_VOCAB.forEach(([expr, reading, meaning], i) => {
+      const f = (vocab[i] as Note).fields;
+      expect(f[0]).toBe(expr);
+      expect(f[1]).toBe(`<ruby>${expr}<rt>${reading}</rt></ruby>`);
+      expect(f[2]).toContain(meaning);
+      expect(f[3]).toMatch(/^[^<]*<b>[^<]+<\/b>[^<]*<br><i>[^<]+<\/i>$/);
+    });
+    // past the list: phrases joining two curated nouns with の, still with furigana per word
+    const next = (vocab[JP_VOCAB.length] as Note).fields;
+    expect(next[0]).toMatch(/^[^の]+の[^の]+$/);
+    expect(next[1]).toMatch(/^<ruby>[^<]+<rt>[ぁ-ゖー]+<\/rt><\/ruby>の<ruby>[^<]+<rt>[ぁ-ゖー]+<\/rt><\/ruby>$/);
+    const kanji = inDeck(SAMPLE_DECKS.kanji);
+    JP_KANJI.forEach(([k, on, kun, meaning], i) => {
+      expect((kanji[i] as Note).fields).toEqual([`<b>${k}</b>`, `On: ${on}<br>Kun: ${kun}<br><i>${meaning}</i>`]);
+    });
+  });
+
+  it('the curated data is well-formed: hiragana readings, one marked word per example, no duplicates', () => {
+    expect(JP_VOCAB.length).toBeGreaterThanOrEqual(250);
+    expect(new Set(JP_VOCAB.map((w) => w[0])).size).toBe(JP_VOCAB.length);
+    for (const [expr, reading, meaning, , sentence, translation] of JP_VOCAB) {
+      expect(reading).toMatch(/^[ぁ-ゖ]+$/);
+      expect(expr).not.toContain('の'); // the synthetic phrases rely on it for uniqueness
+      const marked = [...sentence.matchAll(/\{([^{}]+)\}/g)].map((x) => x[1] as string);
+      expect(marked).toHaveLength(1);
+      // the marked (possibly inflected) form starts like the word itself
+      expect((marked[0] as string).startsWith(expr.slice(0, Math.max(1, expr.length - 1)))).toBe(true);
+      expect(sentence).toMatch(/[。？]$/);
+      expect(meaning.length).toBeGreaterThan(0);
+      expect(translation).toMatch(/^[A-Z].*[.?!]$/);
+      for (const text of [expr, reading, meaning, sentence, translation]) expect(text).not.toMatch(/[<>&]/);
+    }
+    expect(JP_KANJI.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(JP_KANJI.map((k) => k[0])).size).toBe(JP_KANJI.length);
+    for (const [k, on, kun] of JP_KANJI) {
+      expect([...k]).toHaveLength(1);
+      expect(on).toMatch(/^(—|[ァ-ヶー]+(、[ァ-ヶー]+)*)$/);
+      expect(kun).toMatch(/^(—|[ぁ-ゖ.]+(、[ぁ-ゖ.]+)*)$/);
+    }
+  });
+
+  it('first fields stay unique when the synthetic tails run long (60k notes: three-noun phrases, kanji pairs)', () => {
+    const col = generateCollection({ notes: 60_000, seed: 5, now: NOW });
+    const seen = new Set<string>();
+    let triples = 0;
+    for (const n of col.notes.values()) {
+      const key = `${n.mid}\u001f${n.fields[0]}`;
+      if (seen.has(key)) throw new Error(`duplicate first field ${key}`);
+      seen.add(key);
+      if (/^[^の]+の[^の]+の[^の]+$/.test(n.fields[0] ?? '')) triples++;
+    }
+    expect(triples).toBeGreaterThan(0);
+    expect([...seen].some((k) => k.includes('</b>・<b>'))).toBe(true);
   });
 });

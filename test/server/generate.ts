@@ -5,6 +5,7 @@
 import { Collection, type Card, type Note } from './collection';
 import type { Model } from './models';
 import { cardOrdinals } from './render';
+import { JP_KANJI, JP_VOCAB, type KanjiRow, type PartOfSpeech, type VocabRow } from './sampleData';
 
 export interface GenerateOptions {
   notes: number;
@@ -24,19 +25,6 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const KANJI: Array<[string, string, string]> = [
-  ['日', 'にち', 'day'], ['本', 'ほん', 'book'], ['学', 'がく', 'study'], ['生', 'せい', 'life'], ['先', 'せん', 'previous'],
-  ['電', 'でん', 'electric'], ['車', 'しゃ', 'vehicle'], ['語', 'ご', 'language'], ['会', 'かい', 'meeting'], ['社', 'しゃ', 'company'],
-  ['大', 'だい', 'big'], ['小', 'しょう', 'small'], ['国', 'こく', 'country'], ['人', 'じん', 'person'], ['時', 'じ', 'time'],
-  ['間', 'かん', 'interval'], ['年', 'ねん', 'year'], ['月', 'げつ', 'month'], ['気', 'き', 'spirit'], ['天', 'てん', 'heaven'],
-  ['水', 'すい', 'water'], ['火', 'か', 'fire'], ['木', 'もく', 'tree'], ['金', 'きん', 'gold'], ['土', 'ど', 'soil'],
-  ['山', 'さん', 'mountain'], ['川', 'せん', 'river'], ['田', 'でん', 'rice field'], ['花', 'か', 'flower'], ['雨', 'う', 'rain'],
-  ['食', 'しょく', 'food'], ['飲', 'いん', 'drink'], ['話', 'わ', 'talk'], ['読', 'どく', 'read'], ['書', 'しょ', 'write'],
-  ['新', 'しん', 'new'], ['古', 'こ', 'old'], ['高', 'こう', 'high'], ['安', 'あん', 'cheap'], ['長', 'ちょう', 'long'],
-  ['東', 'とう', 'east'], ['西', 'せい', 'west'], ['南', 'なん', 'south'], ['北', 'ほく', 'north'], ['駅', 'えき', 'station'],
-  ['店', 'てん', 'shop'], ['道', 'どう', 'road'], ['意', 'い', 'mind'], ['味', 'み', 'taste'], ['経', 'けい', 'pass through'],
-];
 
 const N5_WORDS: Array<[string, string, string]> = [
   ['食べる', 'たべる', 'to eat'], ['飲む', 'のむ', 'to drink'], ['行く', 'いく', 'to go'], ['来る', 'くる', 'to come'],
@@ -120,20 +108,83 @@ const PLAN: DeckPlan[] = [
   { name: SAMPLE_DECKS.default, share: 0.04 },
 ];
 
-/** mixed-radix compound of KANJI entries, unique per index */
-function compound(index: number, minLen: number): Array<[string, string, string]> {
-  let len = minLen;
-  let i = index;
-  while (i >= KANJI.length ** len) {
-    i -= KANJI.length ** len;
-    len++;
+const POS_LABEL: Record<PartOfSpeech, string> = {
+  noun: 'noun',
+  suru: 'noun, する verb',
+  verb: 'verb',
+  'i-adj': 'い-adjective',
+  'na-adj': 'な-adjective',
+  adverb: 'adverb',
+};
+
+/** first sense of an English gloss ("plan, schedule" → "plan") */
+const firstSense = (meaning: string): string => meaning.split(/[;,]/)[0]?.trim() ?? meaning;
+const ruby = (expr: string, reading: string): string => `<ruby>${expr}<rt>${reading}</rt></ruby>`;
+
+/** nouns of the curated list, the parts of the synthetic "AのB" phrases past its end */
+const NOUNS: readonly VocabRow[] = JP_VOCAB.filter((w) => (w[3] === 'noun' || w[3] === 'suru'));
+
+interface VocabEntry {
+  expr: string;
+  reading: string;
+  meaning: string;
+  /** example sentence (HTML, word in <b>) with its translation, or '' */
+  example: string;
+  real: boolean;
+  pos?: PartOfSpeech;
+}
+
+/**
+ * Vocabulary entry number `idx`: the curated words first, then noun phrases "AのB" (B of A) over distinct
+ * pairs of curated nouns, then "AのBのC"; every expression is distinct (no curated word contains の).
+ */
+function vocabEntry(idx: number): VocabEntry {
+  const real = JP_VOCAB[idx];
+  if (real) {
+    const [expr, reading, meaning, pos, sentence, translation] = real;
+    return { expr, reading: ruby(expr, reading), meaning, example: `${sentence.replace('{', '<b>').replace('}', '</b>')}<br><i>${translation}</i>`, real: true, pos };
   }
-  const out: Array<[string, string, string]> = [];
-  for (let k = 0; k < len; k++) {
-    out.push(KANJI[i % KANJI.length] as [string, string, string]);
-    i = Math.floor(i / KANJI.length);
+  const n = NOUNS.length;
+  const pairs = n * (n - 1);
+  let i = idx - JP_VOCAB.length;
+  const parts: VocabRow[] = [];
+  const pair = (k: number): void => {
+    const a = k % n;
+    const b = (a + 1 + (Math.floor(k / n) % (n - 1))) % n;
+    parts.push(NOUNS[a] as VocabRow, NOUNS[b] as VocabRow);
+  };
+  let suffix = '';
+  if (i < pairs) pair(i);
+  else {
+    i -= pairs;
+    pair(i % pairs);
+    parts.push(NOUNS[Math.floor(i / pairs) % n] as VocabRow);
+    const cycle = Math.floor(i / (pairs * n));
+    if (cycle > 0) suffix = `（${cycle + 1}）`;
   }
-  return out;
+  const expr = parts.map((p) => p[0]).join('の') + suffix;
+  const reading = parts.map((p) => ruby(p[0], p[1])).join('の') + suffix;
+  const meaning = parts.map((p) => firstSense(p[2])).reverse().join(' of the ');
+  return { expr, reading, meaning, example: `この<b>${expr}</b>はとても大切です。`, real: false };
+}
+
+/**
+ * Kanji entry number `idx`: the curated kanji with their readings, then the curated vocabulary as
+ * "kanji in words" (minus single-kanji words already shown), then pairs of curated kanji side by side (meanings only, no invented readings).
+ */
+const KANJI_WORDS: readonly VocabRow[] = JP_VOCAB.filter((w) => !JP_KANJI.some((k) => k[0] === w[0]));
+
+function kanjiEntry(idx: number): [string, string] {
+  const k = JP_KANJI[idx];
+  if (k) return [`<b>${k[0]}</b>`, `On: ${k[1]}<br>Kun: ${k[2]}<br><i>${k[3]}</i>`];
+  const w = KANJI_WORDS[idx - JP_KANJI.length];
+  if (w) return [`<b>${w[0]}</b>`, `${ruby(w[0], w[1])}<br>${w[2]}`];
+  const n = JP_KANJI.length;
+  const i = idx - JP_KANJI.length - KANJI_WORDS.length;
+  const a = JP_KANJI[i % n] as KanjiRow;
+  const b = JP_KANJI[(i % n + 1 + (Math.floor(i / n) % (n - 1))) % n] as KanjiRow;
+  const cycle = Math.floor(i / (n * (n - 1)));
+  return [`<b>${a[0]}</b>・<b>${b[0]}</b>${cycle ? ` (${cycle + 1})` : ''}`, `${a[0]}: ${a[3]}<br>${b[0]}: ${b[3]}`];
 }
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
@@ -220,26 +271,28 @@ export function generateCollection(opts: GenerateOptions): Collection {
     let tags: string[];
     switch (deckName) {
       case SAMPLE_DECKS.vocabulary: {
-        const parts = compound(idx, 2);
-        const expr = parts.map((p) => p[0]).join('');
-        const reading = parts.map((p) => p[1]).join('');
-        const meaning = parts.map((p) => p[2]).join(' + ');
+        const e = vocabEntry(idx);
         m = japanese;
+        // the random draws are the same as they always were, so every other deck's notes and cards are unchanged
+        const boldMeaning = rnd() < 0.3;
+        const withExample = rnd() < 0.5;
+        const withAudio = rnd() < 0.4;
+        const nounTag = rnd() < 0.3;
+        const leech = rnd() < 0.02;
         fields = [
-          expr,
-          `<ruby>${expr}<rt>${reading}</rt></ruby>`,
-          rnd() < 0.3 ? `<b>${meaning}</b><br>(compound)` : meaning,
-          rnd() < 0.5 ? `この<b>${expr}</b>はとても大切です。` : '',
-          rnd() < 0.4 ? `[sound:jp_${nid}.mp3]` : '',
+          e.expr,
+          e.reading,
+          boldMeaning ? `<b>${e.meaning}</b><br>(${e.pos ? POS_LABEL[e.pos] : 'phrase'})` : e.meaning,
+          e.real || withExample ? e.example : '',
+          withAudio ? `[sound:jp_${nid}.mp3]` : '',
         ];
-        tags = ['jlpt::n3', 'vocab', ...(rnd() < 0.3 ? ['noun'] : []), ...(rnd() < 0.02 ? ['leech'] : [])];
+        const posTag = e.pos ? (e.pos === 'noun' || e.pos === 'suru' ? ['noun'] : e.pos === 'verb' ? ['verb'] : []) : nounTag ? ['noun'] : [];
+        tags = ['jlpt::n3', 'vocab', ...posTag, ...(leech ? ['leech'] : [])];
         break;
       }
       case SAMPLE_DECKS.kanji: {
-        const parts = compound(idx, 1);
-        const k = parts.map((p) => p[0]).join('');
         m = basic;
-        fields = [`<b>${k}</b>`, `<ruby>${k}<rt>${parts.map((p) => p[1]).join('')}</rt></ruby><br>${parts.map((p) => p[2]).join(', ')}`];
+        fields = kanjiEntry(idx);
         tags = ['jlpt::n3', 'kanji'];
         break;
       }
