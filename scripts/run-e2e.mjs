@@ -23,7 +23,7 @@ import util from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  anki, chromePath, chromiumArgs, cleanup, control, freePort, installExitHandlers, isolatedEnv, onCleanup, onFinalCleanup, root,
+  anki, chromePath, chromiumArgs, cleanup, control, freePort, installExitHandlers, isolatedEnv, isStopping, onCleanup, onFinalCleanup, root,
   runtimeInstalled, sleep, startCodeServer, startTestServer, waitFor, workbenchSettings, writeSettings,
 } from './lib/harness.mjs';
 
@@ -228,6 +228,7 @@ try {
     };
     await loadWorkbench();
     for (const t of selected) {
+      if (isStopping()) break;
       const started = Date.now();
       const shot = path.join(outDir, `${slug(t.name)}.png`);
       const ctx = {
@@ -250,7 +251,7 @@ try {
         phase: 'ui', title: `${t.name}`, state: error ? 'failed' : 'passed', ms: Date.now() - started,
         error: error ? `${error.message?.split('\n').slice(0, 12).join('\n') ?? error}\n(screenshot ${path.relative(root, shot)})` : undefined,
       });
-      if (error) {
+      if (error && !isStopping()) {
         // start the next test from a clean workbench
         await resetFaults();
         await loadWorkbench().catch((e) => log('reloading the workbench failed:', e.message));

@@ -106,6 +106,8 @@ export async function killAllGroups() {
 let cleanupHooks = [];
 let finalHooks = [];
 let cleaningUp = null;
+/** True once cleanup has begun (Ctrl+C, a timeout or the end of the run): loops should stop. */
+export const isStopping = () => cleaningUp !== null;
 /** Registers async cleanup (browser close, streams); runs once, newest first, before the groups are killed. */
 export function onCleanup(fn) {
   cleanupHooks.push(fn);
@@ -135,16 +137,21 @@ export function cleanup() {
 
 /** Makes Ctrl+C / SIGTERM / SIGHUP / an overall timeout end everything this process started. */
 export function installExitHandlers({ name, overallTimeoutMs = 0 } = {}) {
+  let stopping = false;
   const stop = async (why, code) => {
+    // a second signal (Ctrl+C reaches the whole foreground group, and parents forward it too) must not kill
+    // this process halfway through the cleanup: handlers stay installed and repeats are ignored
+    if (stopping) return;
+    stopping = true;
     console.error(`\n${name}: ${why}; stopping everything`);
     const force = setTimeout(() => process.exit(code), 20000);
     force.unref();
     await cleanup();
     process.exit(code);
   };
-  process.once('SIGINT', () => stop('interrupted', 130));
-  process.once('SIGTERM', () => stop('terminated', 143));
-  process.once('SIGHUP', () => stop('hang-up', 129));
+  process.on('SIGINT', () => stop('interrupted', 130));
+  process.on('SIGTERM', () => stop('terminated', 143));
+  process.on('SIGHUP', () => stop('hang-up', 129));
   process.on('exit', () => {
     // last resort, synchronous: nothing may outlive the runner
     for (const pid of groups) {
