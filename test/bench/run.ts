@@ -242,6 +242,8 @@ interface OpSpec<C> {
   /** The measured work. Its result is kept alive until the heap it holds was measured. */
   run: (ctx: C, run: number) => Promise<{ keep?: unknown; note?: string } | void>;
   cleanup?: (ctx: C) => Promise<void> | void;
+  /** Append the server's action counts (multi sub-actions included) of the last run to the notes. */
+  showActions?: boolean;
 }
 
 async function measure<C>(spec: OpSpec<C>): Promise<Row> {
@@ -313,6 +315,14 @@ async function measure<C>(spec: OpSpec<C>): Promise<Row> {
     heapHeldMb: mb(median(samples.map((s) => s.heapHeld))),
     note: samples[samples.length - 1]?.note ?? '',
   };
+  const last = samples[samples.length - 1];
+  if (spec.showActions && last) {
+    const acts = Object.entries(last.actions)
+      .sort((a, b) => b[1] - a[1])
+      .map(([a, c]) => `${a} ${c}`)
+      .join(', ');
+    row.note += `; server actions (sub-actions included): ${acts}`;
+  }
   const mismatch = samples.find((s) => s.requests !== undefined && s.requests !== s.clientRequests);
   if (mismatch) row.note += ` (client counted ${mismatch.clientRequests} requests, server ${mismatch.requests})`;
   rows.push(row);
@@ -772,6 +782,7 @@ async function benchSize(n: number, baselineListDone: Set<number>, baselineSaves
       return { note: `${files.changed.length} documents changed, ${view.changedNotes.length} shown notes changed, ${reloaded} page reloaded` };
     },
     cleanup: ({ e }) => e.dispose(),
+    showActions: true,
   });
 
   await worker.stop();
