@@ -1,8 +1,9 @@
 // The batched, conflict-safe saver (pure: no `vscode` import).
 //
 // `save()` calls that arrive together (Save All, several quick saves) are coalesced into ONE batch: the batch
-// collects until `windowMs` (10 ms) after the last arrival — VS Code's Save All delivers its writeFile calls
-// one IPC message after another — but at most `maxWindowMs` (200 ms) after the first, and while a batch is
+// collects until `windowMs` (40 ms) after the last arrival — VS Code's Save All delivers its writeFile calls
+// one IPC message after another, each after its own stat, and on a busy machine they arrive tens of ms apart —
+// but at most `maxWindowMs` (300 ms) after the first, and while a batch is
 // in flight the next one collects. Per batch exactly 2 requests, whatever its size:
 //   1. `multi[notesInfo(ids), getDecks(known cards), deckNames]`: the conflict check;
 //   2. ONE `multi` with every non-conflicting note's actions, then `notesInfo` + `getDecks` to verify.
@@ -121,8 +122,8 @@ export class Saver {
 
   constructor(opts: SaverOptions) {
     this.opts = opts;
-    this.windowMs = opts.windowMs ?? 10;
-    this.maxWindowMs = opts.maxWindowMs ?? 200;
+    this.windowMs = opts.windowMs ?? 40;
+    this.maxWindowMs = opts.maxWindowMs ?? 300;
   }
 
   /** Queues a save; resolves with this note's own outcome (never rejects). */
