@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AnkiClient, describeAnkiError } from '../../src/anki/client';
 import { AnkiConnectError, AnkiTransportError, AnkiUnsupportedError } from '../../src/anki/errors';
 import { startTestServer, type TestServer } from '../server';
+import { failure } from '../support/failure';
 
 const servers: TestServer[] = [];
 async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
@@ -16,14 +17,6 @@ afterEach(async () => {
   while (servers.length) await servers.pop()?.close();
 });
 
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function kindOf(p: Promise<unknown>): Promise<string> {
   const e = await failure(p);

@@ -4,6 +4,7 @@ import { actions, parseOutcomes } from '../../src/anki/actions';
 import { AnkiClient, deckQuery, nidQuery, type RequestEvent } from '../../src/anki/client';
 import { AnkiConnectError } from '../../src/anki/errors';
 import { startTestServer, type TestServer } from '../server';
+import { failure } from '../support/failure';
 
 let srv: TestServer;
 let client: AnkiClient;
@@ -28,14 +29,6 @@ async function someNotes(n: number): Promise<number[]> {
   return ids.slice(0, n);
 }
 
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('misc', () => {
   it('version is 6', async () => {

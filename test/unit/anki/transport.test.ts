@@ -11,20 +11,13 @@ import {
   type AnkiTransportKind,
 } from '../../../src/anki/errors';
 import { closedPort, rawReply, rawTcp, scripted } from './rawServer';
+import { failure } from '../../support/failure';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function transportKind(p: Promise<unknown>, kind: AnkiTransportKind): Promise<AnkiTransportError> {
   const e = await failure(p);
