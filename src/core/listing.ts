@@ -12,7 +12,7 @@ import { AnkiConnectError, AnkiProtocolError } from '../anki/errors';
 import { parseResult } from '../anki/actions';
 import type { KnownAction, ResultOf } from '../anki/schemas';
 import { deckQuery } from '../anki/query';
-import { stripHtml } from '../notes/paths';
+import { stripHtml, truncateText } from '../notes/paths';
 import { applyCounts, buildDeckTree, walkDecks, type DeckNode, type DeckTree } from './deckTree';
 
 /** What the views show of a note. */
@@ -55,7 +55,6 @@ export function summarizeNote(info: NoteInfo, deck: string): NoteSummary {
 }
 
 export const MAX_DISPLAY_LABEL = 80;
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The tree/QuickPick label of a note: its sort field as plain text, truncated at a grapheme boundary. */
 export function displayLabel(sortFieldHtml: string, max = MAX_DISPLAY_LABEL): string {
@@ -65,17 +64,7 @@ export function displayLabel(sortFieldHtml: string, max = MAX_DISPLAY_LABEL): st
 }
 
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text; // UTF-16 length bounds the code-point count from above
-  if ([...text].length <= max) return text;
-  let out = '';
-  let count = 0;
-  for (const { segment } of graphemes.segment(text)) {
-    const n = [...segment].length;
-    if (count + n > max - 1) break;
-    out += segment;
-    count += n;
-  }
-  return `${out.trimEnd()}…`;
+  return truncateText(text, max);
 }
 
 /** One line of field text for previews: every field but the first, stripped and joined, truncated. */

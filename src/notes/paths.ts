@@ -172,17 +172,23 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  */
 export function noteLabel(html: string): string {
   let s = stripHtml(html).replace(LABEL_UNSAFE_RE, ' ').replace(/\s+/g, ' ').trim();
-  s = s.replace(/^[.\s]+/, '').replace(/[.\s]+$/, '');
-  if ([...s].length > MAX_LABEL_LENGTH) {
-    let out = '';
-    let count = 0;
-    for (const { segment } of graphemes.segment(s)) {
-      const n = [...segment].length;
-      if (count + n > MAX_LABEL_LENGTH - 1) break;
-      out += segment;
-      count += n;
-    }
-    s = out.replace(/[.\s]+$/, '') + '…';
-  }
+  s = truncateText(s.replace(/^[.\s]+/, '').replace(/[.\s]+$/, ''), MAX_LABEL_LENGTH, (t) => t.replace(/[.\s]+$/, ''));
   return s === '' || s === '…' ? 'note' : s;
+}
+
+/**
+ * `text` cut to at most `max` code points with a trailing `…`, never splitting a grapheme (emoji, combining
+ * marks); `trimEnd` tidies the cut end before the ellipsis. Shorter text is returned as is.
+ */
+export function truncateText(text: string, max: number, trimEnd: (s: string) => string = (s) => s.trimEnd()): string {
+  if (text.length <= max || [...text].length <= max) return text; // UTF-16 length bounds the code points
+  let out = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const n = [...segment].length;
+    if (count + n > max - 1) break;
+    out += segment;
+    count += n;
+  }
+  return `${trimEnd(out)}…`;
 }

@@ -2,25 +2,14 @@
 // Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are pinned to
 // that version (scripts/vscode-runtime.sh) and kept in this one file.
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { sleep, waitFor } from '../../../scripts/lib/harness.mjs';
+
+export { sleep };
 
 export const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Polls an async probe until truthy; throws naming `what`. */
-export async function until(probe, what, timeoutMs = 30000, intervalMs = 200) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
-    await sleep(intervalMs);
-  }
-}
+export const until = (probe, what, timeoutMs = 30000, intervalMs = 200) => waitFor(probe, { timeoutMs, intervalMs, what });
 
 /**
  * Runs a command from the command palette by its title, e.g. 'Anki: Search Notes…'. Retries while the
