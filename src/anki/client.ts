@@ -480,14 +480,3 @@ export class AnkiClient implements AnkiApi {
 function positive(v: number | undefined, fallback: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
 }
-
-// Convenience re-exports so callers can import the client's helpers from one place.
-export { deckQuery, escapeDeckName, nidQuery } from './query';
-export { actions, parseOutcome, parseOutcomes } from './actions';
-export {
-  AnkiConnectError,
-  AnkiProtocolError,
-  AnkiTransportError,
-  AnkiUnsupportedError,
-  describeAnkiError,
-} from './errors';

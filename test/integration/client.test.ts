@@ -1,7 +1,8 @@
 // AnkiClient against the AnkiConnect-compatible test server over real HTTP: every method of AnkiApi.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actions, parseOutcomes } from '../../src/anki/actions';
-import { AnkiClient, deckQuery, nidQuery, type RequestEvent } from '../../src/anki/client';
+import { AnkiClient, type RequestEvent } from '../../src/anki/client';
+import { deckQuery, nidQuery } from '../../src/anki/query';
 import { AnkiConnectError } from '../../src/anki/errors';
 import { startTestServer, type TestServer } from '../server';
 import { failure } from '../support/failure';
