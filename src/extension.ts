@@ -10,9 +10,14 @@ import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
 
+/** Returned by `activate` only in test mode (the in-host end-to-end suite inspects the views through it). */
+export interface AnkiFilesTestApi {
+  readonly decks: DecksView;
+}
+
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
 // anything async), then views, commands and listeners. Every disposable is owned by the context.
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | undefined {
   const subscribe = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -90,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
     void session.check();
     log.info('Anki Files activated');
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -11,6 +11,7 @@ import './extension.test';
 import './fileSystem.test';
 import './saveAndFaults.test';
 import './commands.test';
+import './decksView.test';
 
 interface ResultLine {
   phase: 'ext';
