@@ -195,7 +195,10 @@ export function generateCollection(opts: GenerateOptions): Collection {
   const nowMs = opts.now ?? Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const nowS = Math.floor(nowMs / 1000);
   const crt = Math.floor((nowS - 4 * 365 * 86400) / 86400) * 86400 + 4 * 3600;
-  const col = new Collection({ crt });
+  // While generating, the collection's clock stands at `now` (deck and note-type mods are then a function of the
+  // seed and `now` alone); afterwards it follows real time so edits through the server bump `mod` as Anki does.
+  let generating = true;
+  const col = new Collection({ crt, clock: () => (generating ? nowMs : Date.now()) });
   const today = Math.floor((nowS - crt) / 86400);
   const model = (name: string): Model => col.modelByName(name) as Model;
   const basic = model('Basic');
@@ -407,5 +410,6 @@ export function generateCollection(opts: GenerateOptions): Collection {
     col.insertRaw(note, cards);
   }
   col.reservePosition(newPos);
+  generating = false;
   return col;
 }
