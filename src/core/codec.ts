@@ -9,12 +9,5 @@ export const notesCodec: NoteCodec = {
   parse: parseNoteDocument,
   renderNewTemplate: (t) => renderNewNoteTemplate(t),
   parseNew: (text, fieldNamesFor, noteTypeNames) => parseNewNoteDocument(text, fieldNamesFor, noteTypeNames),
-  diff: (loaded, edited) => {
-    const plan = planSave(loaded, edited);
-    const change: NoteChange = {};
-    if (plan.fields) change.fields = plan.fields;
-    if (plan.tags) change.tags = plan.tags;
-    if (plan.deck !== undefined) change.deck = plan.deck;
-    return change;
-  },
+  diff: (loaded, edited): NoteChange => planSave(loaded, edited),
 };

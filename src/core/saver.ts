@@ -12,6 +12,7 @@ import type { AnkiApi, CardId, MultiOutcome, NoteId, NoteInfo } from '../anki/ap
 import { actions, parseOutcome, type TypedAction } from '../anki/actions';
 import { AnkiConnectError, AnkiTransportError, describeAnkiError } from '../anki/errors';
 import type { EditedNote, NoteSnapshot } from '../notes/model';
+import type { SavePlan } from '../notes/planner';
 import { chunkIds } from './noteStore';
 import {
   contentHash,
@@ -24,15 +25,11 @@ import {
   snapshotFromInfo,
 } from './snapshot';
 
-/** What a save changes, relative to the loaded note (computed from the planner's plan). */
-export interface NoteChange {
-  /** Changed fields only. */
-  fields?: Record<string, string>;
-  /** The full new tag list (updateNoteTags replaces all tags). */
-  tags?: string[];
-  /** Move every card of the note to this deck. */
-  deck?: string;
-}
+/**
+ * What a save changes, relative to the loaded note: the planner's plan (changed fields only, the full new tag
+ * list, the deck to move the note's cards in its deck to).
+ */
+export type NoteChange = Pick<SavePlan, 'fields' | 'tags' | 'deck'>;
 
 export function isEmptyChange(c: NoteChange): boolean {
   return (c.fields === undefined || Object.keys(c.fields).length === 0) && c.tags === undefined && c.deck === undefined;

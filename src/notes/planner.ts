@@ -12,7 +12,6 @@
 //   already reports it as a problem, so the user is told). The target is sent normalised, and spelled as
 //   the existing deck when one matches case-insensitively. `createsDeck` says whether no known deck matches.
 
-import type { CardId, MultiAction, NoteId } from '../anki/api';
 import { deckKey, normalizeDeckName } from './deckName';
 import type { EditedNote, NoteSnapshot } from './model';
 
@@ -75,18 +74,3 @@ export function planSave(loaded: NoteSnapshot, edited: EditedNote, knownDecks?: 
   plan.isEmpty = plan.fields === undefined && plan.tags === undefined && plan.deck === undefined;
   return plan;
 }
-
-/**
- * AnkiConnect `multi` entries for a plan, in a fixed order: fields, tags, deck. `cards` are the note's
- * cards (all of them move with `changeDeck`, which also creates a missing deck).
- */
-export function planActions(plan: SavePlan, noteId: NoteId, cards: readonly CardId[]): MultiAction[] {
-  const actions: MultiAction[] = [];
-  if (plan.fields) actions.push({ action: 'updateNoteFields', params: { note: { id: noteId, fields: { ...plan.fields } } } });
-  if (plan.tags) actions.push({ action: 'updateNoteTags', params: { note: noteId, tags: [...plan.tags] } });
-  if (plan.deck !== undefined) actions.push({ action: 'changeDeck', params: { cards: [...cards], deck: plan.deck } });
-  return actions;
-}
-
-/** Alias of `planActions` (name used in docs/ARCHITECTURE.md). */
-export const toMultiActions = planActions;

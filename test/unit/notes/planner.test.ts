@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EditedNote, NoteSnapshot } from '../../../src/notes/model';
-import { normalizeDeckName, planActions, planSave, sameDeck } from '../../../src/notes/planner';
+import { normalizeDeckName, planSave, sameDeck } from '../../../src/notes/planner';
 
 const loaded: NoteSnapshot = {
   id: 1502298033753,
@@ -24,7 +24,6 @@ describe('planSave', () => {
   it('plans nothing for an unchanged note', () => {
     const plan = planSave(loaded, edit({}), decks);
     expect(plan).toEqual({ createsDeck: false, isEmpty: true });
-    expect(planActions(plan, loaded.id, loaded.cards)).toEqual([]);
   });
 
   it('sends only the changed fields, compared byte for byte', () => {
@@ -68,13 +67,9 @@ describe('planSave', () => {
     expect(planSave(loaded, edit({ deck: 'japanese::jlpt n3' }), decks).isEmpty).toBe(true);
   });
 
-  it('combines everything into one plan and ordered actions', () => {
+  it('combines a field, tag and deck change into one plan', () => {
     const plan = planSave(loaded, edit({ deck: 'Spanish', tags: ['x'], fields: [['Front', 'hola'], ['Back', 'greeting']] }), decks);
-    expect(planActions(plan, loaded.id, loaded.cards)).toEqual([
-      { action: 'updateNoteFields', params: { note: { id: 1502298033753, fields: { Front: 'hola' } } } },
-      { action: 'updateNoteTags', params: { note: 1502298033753, tags: ['x'] } },
-      { action: 'changeDeck', params: { cards: [11, 12], deck: 'Spanish' } },
-    ]);
+    expect(plan).toEqual({ fields: { Front: 'hola' }, tags: ['x'], deck: 'Spanish', createsDeck: false, isEmpty: false });
   });
 });
 
