@@ -87,11 +87,6 @@ export function contextValue(state: ConnState): ConnectionContextValue {
   }
 }
 
-/** True when Anki can be asked for data. */
-export function isUsable(state: ConnState): boolean {
-  return state.kind === 'connected';
-}
-
 /**
  * Delay before the next automatic probe while not connected (attempt 0 = first retry). Anki not running
  * is cheap to detect (connection refused), so the first retries are quick, then back off to a minute.
