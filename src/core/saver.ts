@@ -131,6 +131,21 @@ export class Saver {
     });
   }
 
+  /**
+   * Saves these notes as one batch, sent without waiting for more writes (bulk operations: find and replace,
+   * undo). Resolves with each request's own outcome, in order (never rejects). A note listed twice, or a batch
+   * already in flight, defers to the next batch as with `save`.
+   */
+  saveBatch(reqs: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    const outcomes = reqs.map(
+      (req) => new Promise<SaveOutcome>((resolve) => this.pending.push({ req, resolve })),
+    );
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+    return Promise.all(outcomes);
+  }
+
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
     while (this.inFlight || this.pending.length > 0 || this.timer) {

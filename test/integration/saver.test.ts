@@ -59,6 +59,16 @@ describe('batching', () => {
     expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['A', 'A', 'A', 'B', 'B', 'B']);
   });
 
+  it('saveBatch sends its notes at once as one batch of 2 requests, each with its own outcome', async () => {
+    const { fx, ids } = await setupMany(3);
+    const edited = (id: number, i: number) => ({ id, deck: DECK, noteType: 'Basic', tags: ['t'], fields: [['Front', `Front ${i}`], ['Back', `Bulk ${i}`]] as [string, string][] });
+    fx.srv.simulate.editInAnki(ids[2] as number, { fields: { Back: 'changed in Anki' } });
+    const r = await countRequests(fx.srv, () => fx!.provider.engine.saver.saveBatch(ids.map((id, i) => ({ noteId: id, edited: edited(id, i) }))));
+    expect(r.requests).toBe(2);
+    expect(r.value.map((o) => o.kind)).toEqual(['saved', 'saved', 'conflict']);
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['Bulk 0', 'Bulk 1', 'changed in Anki']);
+  });
+
   it('two quick saves of the same note: the second builds on the first (no false conflict)', async () => {
     const { fx, ids, uris, docs } = await setupMany(1);
     const u = uris[0] as vscode.Uri;
