@@ -57,7 +57,6 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       }),
     );
     subscribe({ dispose: () => collectionTimer && clearTimeout(collectionTimer) });
-    subscribe(decks.onDidMutate(() => void fs.checkForChanges()));
 
     // Window focus: reconnect if needed, else one cheap check for changes made in Anki.
     let checking = false;
