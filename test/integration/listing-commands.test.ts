@@ -39,6 +39,7 @@ const fs: CommandFs & DecksFs = {
     return vscode.Uri.from({ scheme: 'anki', path: `/${deck}/New ${noteType}.yaml` });
   },
   checkForChanges: async () => undefined,
+  compareWithAnki: async () => undefined,
 };
 
 const secrets = {
