@@ -1,4 +1,4 @@
-// Ids shared by the code and package.json (test/unit/manifest.test.ts keeps both in step).
+// Ids shared by the code and package.json (test/unit/constants.test.ts keeps both in step).
 // Pure: no `vscode` import.
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_URL } from './anki/client';
 
@@ -64,7 +64,7 @@ export const ANKICONNECT_CODE = '2055492159';
 
 export const DEFAULT_PAGE_SIZE = 200;
 
-/** Every setting's default, in one place (package.json's `default`s must equal these: tests/unit/constants). */
+/** Every setting's default, in one place (package.json's `default`s must equal these: test/unit/constants.test.ts). */
 export const SettingDefaults = {
   url: DEFAULT_URL,
   pageSize: DEFAULT_PAGE_SIZE,

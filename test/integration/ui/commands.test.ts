@@ -2,18 +2,18 @@
 // deck and note commands change Anki as asked, and with Anki down every command explains itself.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { shimConfigApi, shimUi } from '../shim/vscode';
-import { Commands } from '../../src/constants';
-import { DeckListing } from '../../src/core/listing';
-import { SearchEngine } from '../../src/core/search';
-import { notesCodec } from '../../src/core/codec';
-import { FsEngine, type FileEvent } from '../../src/core/fsEngine';
-import { DecksView, type DecksFs } from '../../src/tree/decksView';
-import type { NoteElement } from '../../src/tree/items';
-import { SearchResultsView } from '../../src/tree/searchResultsView';
-import { registerCommands, type CommandFs } from '../../src/ui/commands';
-import { Session } from '../../src/ui/session';
-import { SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+import { shimConfigApi, shimUi } from '../../shim/vscode';
+import { Commands } from '../../../src/constants';
+import { DeckListing } from '../../../src/core/listing';
+import { SearchEngine } from '../../../src/core/search';
+import { notesCodec } from '../../../src/core/codec';
+import { FsEngine, type FileEvent } from '../../../src/core/fsEngine';
+import { DecksView, type DecksFs } from '../../../src/tree/decksView';
+import type { NoteElement } from '../../../src/tree/items';
+import { SearchResultsView } from '../../../src/tree/searchResultsView';
+import { registerCommands, type CommandFs } from '../../../src/ui/commands';
+import { Session } from '../../../src/ui/session';
+import { SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 let session: Session;
