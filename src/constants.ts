@@ -46,6 +46,7 @@ export const Settings = {
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
 } as const;
 
 export const ContextKeys = {
@@ -74,6 +75,7 @@ export const SettingDefaults = {
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
+  offlineCacheMaxSizeMB: 200,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;

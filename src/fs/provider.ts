@@ -14,6 +14,10 @@ export const ANKI_SCHEME = 'anki';
 /** What the provider needs from the session (a subset of `AnkiSession`, so tests can pass a small object). */
 export interface FsSession {
   readonly client: AnkiApi;
+  /** The client without offline answers (a save's conflict check must read Anki itself); default `client`. */
+  readonly liveClient?: AnkiApi;
+  /** True while reads are answered from the offline cache: notes are then served read-only. */
+  readonly servingFromCache?: boolean;
   readonly log: EngineLog & { debug?(message: string): void };
   reportFailure?(error: unknown): void;
 }
@@ -66,6 +70,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.isDirty = opts.isDirty ?? (() => false);
     const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
       client: () => this.session.client,
+      writeClient: () => this.session.liveClient ?? this.session.client,
       codec: opts.codec,
       log: session.log,
       onFileEvents: (events) => this.fireFileEvents(events),
@@ -119,7 +124,10 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run('stat', uri, async () => {
       const s = await this.engine.stat(uri.path);
-      return { type: s.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File, ctime: s.ctime, mtime: s.mtime, size: s.size };
+      const stat: vscode.FileStat = { type: s.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File, ctime: s.ctime, mtime: s.mtime, size: s.size };
+      // Served from the offline cache (Anki is closed): the note can be read, not edited.
+      if (this.session.servingFromCache) stat.permissions = vscode.FilePermission.Readonly;
+      return stat;
     });
   }
 
