@@ -66,6 +66,9 @@ export function emptyOfflineData(): OfflineData {
 }
 
 export type Answer = { hit: true; value: unknown } | { hit: false };
+
+/** The error of a `multi` entry the cache cannot answer while the others are answered. */
+export const OFFLINE_ENTRY_ERROR = 'Anki is not running: this part is not in the offline cache';
 const MISS: Answer = { hit: false };
 
 function callKey(method: string, args: readonly unknown[]): string {
@@ -169,12 +172,19 @@ export class OfflineReads {
         const actions = args[0];
         if (!Array.isArray(actions)) return MISS;
         const out: MultiOutcome[] = [];
+        let hits = 0;
         for (const a of actions as MultiAction[]) {
           const r = this.answerRaw(a.action, a.params);
-          if (!r.hit) return MISS;
-          out.push({ ok: true, value: r.value });
+          if (r.hit) {
+            hits++;
+            out.push({ ok: true, value: r.value });
+          } else if (a.action === 'findCards') {
+            // A side question (which of the note's cards are in a deck) that the caller can do without:
+            // answered as a failed entry, as Anki answers an entry it cannot serve.
+            out.push({ ok: false, error: OFFLINE_ENTRY_ERROR });
+          } else return MISS;
         }
-        return { hit: true, value: out };
+        return hits > 0 ? { hit: true, value: out } : MISS;
       }
       default: {
         const key = callKey(method, args);

@@ -69,6 +69,7 @@ export class DecksView
         } else if (state.kind === 'connected' && (this.offline || this.view.description !== undefined)) {
           this.offline = false;
           this.view.description = undefined;
+          this.setMessage(undefined);
           void this.refresh();
         }
       }),
@@ -95,7 +96,7 @@ export class DecksView
       this.offline = false;
       const time = new Date(at).toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' });
       this.view.description = vscode.l10n.t('offline · cached {0}', time);
-      this.setMessage(undefined);
+      this.setMessage(vscode.l10n.t('Anki is not running: showing the decks and notes cached at {0}, read-only.', time));
     } else if (this.session.state.kind !== 'connected') {
       this.offline = true;
       this.view.description = undefined;

@@ -17,6 +17,8 @@ export class OfflineCache implements vscode.Disposable {
   private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private writtenGeneration = 0;
   private writing: Promise<void> = Promise.resolve();
+  /** Live answers recorded after Anki answered and before its profile is known (they belong to that profile). */
+  private pending: Array<[string, readonly unknown[], unknown]> | undefined;
   /** When the cached answers were recorded, while reads are being answered from the cache. */
   private servingSince: number | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -39,7 +41,15 @@ export class OfflineCache implements vscode.Disposable {
     const profiles = this.memento.get<Record<string, string>>(LAST_PROFILE_KEY, {});
     const p = profile ?? profiles[url] ?? '';
     if (profile !== undefined && profiles[url] !== profile) void this.memento.update(LAST_PROFILE_KEY, { ...profiles, [url]: profile });
-    if (this.key?.url === url && this.key.profile === p) return this.loading ?? Promise.resolve();
+    const held = profile !== undefined ? this.pending : undefined;
+    if (profile !== undefined) this.pending = undefined;
+    const replay = (): void => {
+      for (const [m, a, v] of held ?? []) this.record(m, a, v);
+    };
+    if (this.key?.url === url && this.key.profile === p) {
+      const loading = this.loading ?? Promise.resolve();
+      return loading.then(replay);
+    }
     const key = { url, profile: p };
     this.flushNow();
     this.key = key;
@@ -59,11 +69,21 @@ export class OfflineCache implements vscode.Disposable {
           cardDecks: { ...r.data.cardDecks, ...live.cardDecks },
         });
         if (r.kind === 'loaded') this.log.info(`Offline cache for ${url}${p ? ` (profile ${p})` : ''}: ${Object.keys(r.data.notes).length} notes`);
-      });
+      })
+      .then(replay);
     return this.loading;
   }
 
+  /** Anki answers again: hold what is recorded until `use(url, profile)` says whose collection it is. */
+  expectProfile(): void {
+    this.pending ??= [];
+  }
+
   record(method: string, args: readonly unknown[], value: unknown): void {
+    if (this.pending) {
+      this.pending.push([method, args, value]);
+      return;
+    }
     if (!this.key) return;
     this.reads.record(method, args, value);
     this.setServing(undefined);

@@ -247,7 +247,10 @@ export class Session implements AnkiSession, vscode.Disposable {
     void cache.use(this.url);
     this.disposables.push(
       this.onDidChangeState((s) => {
-        if (s.kind === 'connected') void this.learnProfile(cache);
+        if (s.kind === 'connected') {
+          cache.expectProfile();
+          void this.learnProfile(cache);
+        }
       }),
       this.onDidChangeClient(() => void cache.use(this.url)),
     );

@@ -1,7 +1,7 @@
 // Answering reads from what Anki answered before: whole answers only, reads only, multi entry by entry.
 import { describe, expect, it } from 'vitest';
 import type { NoteInfo } from '../../../src/anki/api';
-import { OfflineReads } from '../../../src/cache/offlineReads';
+import { OFFLINE_ENTRY_ERROR, OfflineReads } from '../../../src/cache/offlineReads';
 
 const info = (id: number, mod: number | undefined = 100 + id): NoteInfo => ({
   noteId: id,
@@ -84,5 +84,13 @@ describe('OfflineReads', () => {
     expect(r.evictNotes(2)).toBe(1);
     expect(Object.keys(r.data.notes).sort()).toEqual(['1', '3']);
     expect(r.answer('getDecks', [[20]])).toEqual({ hit: false });
+  });
+
+  it('a multi whose only unknown entries are findCards side questions is answered with those entries failed', () => {
+    const r = new OfflineReads();
+    r.record('notesInfo', [[1]], [info(1)]);
+    const a = r.answer('multi', [[{ action: 'notesInfo', params: { notes: [1] } }, { action: 'findCards', params: { query: 'nid:1 deck:"A"' } }]]);
+    expect(a).toEqual({ hit: true, value: [{ ok: true, value: [info(1)] }, { ok: false, error: OFFLINE_ENTRY_ERROR }] });
+    expect(r.answer('multi', [[{ action: 'findCards', params: { query: 'nid:1' } }]])).toEqual({ hit: false });
   });
 });
