@@ -54,6 +54,8 @@ export const actions = {
   modelStyling: (modelName: string) => typed('modelStyling', { modelName }),
   getTags: () => typed('getTags', {}),
   guiBrowse: (query: string) => typed('guiBrowse', { query }),
+  /** The open Anki profile's name (the save journal's key; not in very old add-on builds). */
+  getActiveProfile: () => typed('getActiveProfile', {}),
 } as const;
 
 /** Outcome of one typed entry: the validated value, or AnkiConnect's error (as text and as an error object). */

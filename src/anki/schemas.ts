@@ -56,6 +56,7 @@ export const resultSchemas = {
   version: z.number().int(),
   apiReflect: z.object({ scopes: z.array(z.string()), actions: z.array(z.string()) }),
   deckNames: z.array(z.string()),
+  getActiveProfile: z.string(),
   deckNamesAndIds: z.record(z.string(), id),
   getDecks: z.record(z.string(), ids),
   createDeck: id,
