@@ -10,7 +10,7 @@ import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '..
 import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPath } from '../notes/paths';
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
-import { Saver, type NoteChange, type SaveOutcome, type SaverLog } from './saver';
+import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
 import { contentHash, noteName } from './snapshot';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
@@ -53,8 +53,20 @@ export interface EngineLog extends SaverLog {
   error(message: string): void;
 }
 
+/**
+ * The save journal as the engine sees it (src/journal/history.ts `SaveHistory`): the saver's hook plus notes
+ * added and deleted. Each `record…` resolves once the record is on disk, before the request is sent.
+ */
+export interface EngineJournal extends SaverJournal {
+  recordCreate(note: NewNoteDraft): Promise<string>;
+  createOutcome(batchId: string, result: { newId: NoteId; note?: NoteSnapshot } | { error: string }): Promise<void>;
+  recordDelete(notes: NoteSnapshot[], meta?: { of?: string; kind?: 'undo' | 'redo' }): Promise<string>;
+  deleteOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void>;
+}
+
 export interface FsEngineOptions {
   client: () => AnkiApi;
+  journal?: EngineJournal;
   codec: NoteCodec;
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
@@ -142,6 +154,7 @@ export class FsEngine {
     };
     if (opts.saveWindowMs !== undefined) saverOpts.windowMs = opts.saveWindowMs;
     if (opts.log) saverOpts.log = opts.log;
+    if (opts.journal) saverOpts.journal = opts.journal;
     this.saver = new Saver(saverOpts);
   }
 
@@ -408,6 +421,34 @@ export class FsEngine {
     return this.finishSave(path, id, text, base.snapshot, outcome);
   }
 
+  /**
+   * Saves notes as one batch (undo, redo, bulk edits), each request with its own base. Open documents follow:
+   * a clean editor reloads the new content; a dirty one keeps the user's text, and its next save meets the
+   * usual conflict check.
+   */
+  async saveNotes(reqs: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    const outcomes = await this.saver.saveBatch(reqs);
+    const changed: NoteId[] = [];
+    const decks = new Set<string>();
+    const notes: NoteId[] = [];
+    outcomes.forEach((o, i) => {
+      const req = reqs[i];
+      if (!req) return;
+      const id = req.noteId;
+      if (o.kind === 'saved' && o.fresh && !o.unchanged) {
+        notes.push(id);
+        decks.add(o.note.deck);
+        if (req.base) decks.add(req.base.snapshot.deck);
+        if (this.store.has(id) && this.store.apply(o.note).changed) changed.push(id);
+      } else if ((o.kind === 'conflict' || o.kind === 'verifyFailed') && this.store.has(id)) {
+        if (this.store.apply(o.current).changed) changed.push(id);
+      }
+    });
+    this.fireChanged(changed);
+    if (notes.length > 0) this.opts.onCollectionChange?.({ decks: [...decks], notes });
+    return outcomes;
+  }
+
   private finishSave(path: string, id: NoteId, text: string, before: NoteSnapshot, outcome: SaveOutcome): WriteResult {
     const log = this.opts.log;
     switch (outcome.kind) {
@@ -464,6 +505,55 @@ export class FsEngine {
       case 'noPermissions':
         log?.warn(`Save refused: ${outcome.message}`);
         throw new FsEngineError('noPermissions', outcome.message, { cause: outcome.error });
+    }
+  }
+
+  /**
+   * Deletes notes (Delete Note, undo of a created note), journaled with their whole content first so the
+   * deletion can be undone. Resolves with the ids deleted (those that still existed).
+   */
+  async deleteNotes(ids: readonly NoteId[], meta?: { of?: string; kind?: 'undo' | 'redo' }): Promise<NoteId[]> {
+    const snaps = await this.store.fetchMany(ids, []);
+    const existing = [...snaps.values()].filter((s): s is NoteSnapshot => s !== undefined);
+    if (existing.length === 0) return [];
+    const gone = existing.map((s) => s.id);
+    const journal = this.opts.journal;
+    const journalId = journal ? await this.journaled(() => journal.recordDelete(existing, meta), 'Nothing was deleted') : undefined;
+    try {
+      await this.client.deleteNotes(gone);
+    } catch (e) {
+      if (journal && journalId !== undefined) await this.journalOutcome(() => journal.deleteOutcome(journalId, gone, String(e)));
+      throw e;
+    }
+    if (journal && journalId !== undefined) await this.journalOutcome(() => journal.deleteOutcome(journalId, gone));
+    const events: FileEvent[] = [];
+    for (const id of gone) {
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
+      this.store.forget(id);
+      this.servedPaths.delete(id);
+      for (const [a, nid] of this.aliases) if (nid === id) this.aliases.delete(a);
+    }
+    this.opts.log?.info(`Deleted notes ${gone.join(', ')}.`);
+    if (events.length > 0) this.opts.onFileEvents?.(events);
+    this.opts.onCollectionChange?.({ decks: [...new Set(existing.map((s) => s.deck))], notes: gone });
+    return gone;
+  }
+
+  /** Runs a journal record; a failure means the request must not be sent. */
+  private async journaled<T>(f: () => Promise<T>, what: string): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      this.opts.log?.warn(`Save journal: ${String(e)}`);
+      throw new FsEngineError('failed', `${what}: the save journal (Anki Files' undo history) could not be written (${e instanceof Error ? e.message : String(e)}). Nothing was sent to Anki.`, { cause: e });
+    }
+  }
+
+  private async journalOutcome(f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      this.opts.log?.warn(`Save journal: could not record an outcome: ${String(e)}`);
     }
   }
 
@@ -542,6 +632,7 @@ export class FsEngine {
     }
     const note = first.note;
     let id: NoteId;
+    const journalId = this.opts.journal ? await this.journaled(() => (this.opts.journal as EngineJournal).recordCreate(note), 'The note was not created') : undefined;
     try {
       id = await this.client.addNote({
         deckName: note.deck,
@@ -550,6 +641,7 @@ export class FsEngine {
         tags: note.tags,
       });
     } catch (e) {
+      if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { error: String(e) }));
       if (e instanceof AnkiConnectError && !e.isApiKey && !e.isNoCollection && !e.isUnsupportedAction) {
         throw new FsEngineError('failed', addNoteMessage(e.serverMessage, note), { cause: e });
       }
@@ -560,7 +652,11 @@ export class FsEngine {
     let stored: StoredNote;
     try {
       stored = await this.store.read(id, note.deck);
+      if (journalId !== undefined) {
+        await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { newId: id, note: stored.snapshot }));
+      }
     } catch (e) {
+      if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { newId: id }));
       this.opts.log?.warn(`Note ${id} was added but could not be re-read: ${String(e)}`);
       throw new FsEngineError('unavailable', `The note was added to Anki (id ${id}), but re-reading it failed. Close this editor and open the note from the Anki Files view.`, { cause: e });
     }
@@ -609,7 +705,19 @@ export class FsEngine {
         const existing = this.store.peek(id);
         const info = existing ? undefined : (await this.client.notesInfo([id]))[0];
         if (!existing && !info) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (already deleted?).`);
-        await this.client.deleteNotes([id]);
+        const journalId = this.opts.journal
+          ? await this.journaled(
+              async () => (this.opts.journal as EngineJournal).recordDelete([existing?.snapshot ?? (await this.store.fetchFresh(id, p.deck))]),
+              'The note was not deleted',
+            )
+          : undefined;
+        try {
+          await this.client.deleteNotes([id]);
+        } catch (e) {
+          if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).deleteOutcome(journalId, [id], String(e)));
+          throw e;
+        }
+        if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).deleteOutcome(journalId, [id]));
         const paths = [...(this.servedPaths.get(id) ?? []), path];
         this.store.forget(id);
         this.servedPaths.delete(id);

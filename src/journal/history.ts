@@ -1,8 +1,10 @@
 // Save history on top of the journal (pure: no `vscode`): the saver's journal hook, undo/redo planning,
 // crash checks and a note's versions.
-import type { NoteId } from '../anki/api';
-import type { EditedNote, NoteSnapshot } from '../notes/model';
-import type { BatchMeta, NoteChange, SaveOutcome, SaveRequest, SaverJournal } from '../core/saver';
+import { actions, parseOutcome } from '../anki/actions';
+import type { AnkiApi, NoteId } from '../anki/api';
+import type { EditedNote, NewNoteDraft, NoteSnapshot } from '../notes/model';
+import type { EngineJournal } from '../core/fsEngine';
+import type { BatchMeta, NoteChange, SaveOutcome, SaveRequest } from '../core/saver';
 import { contentHash, describeDifferences } from '../core/snapshot';
 import type { BatchKind, BatchRecord, JournalChange, JournalKey, NoteOutcome, NoteState, OutcomeRecord } from './format';
 import { newBatchId, type BatchEntry, type Journal } from './journal';
@@ -60,13 +62,15 @@ export interface HistoryOptions {
   url: () => string;
   now?: () => number;
   log?: { warn(m: string): void; debug?(m: string): void };
+  /** Asks Anki for its open profile (one request; only when no save has reported it for this URL yet). */
+  resolveProfile?: () => Promise<string | undefined>;
 }
 
 /**
  * The saver's journal hook and the history's queries. Remembers the Anki profile each URL last reported
  * (read with every conflict check), so undo knows the current key without a request of its own.
  */
-export class SaveHistory implements SaverJournal {
+export class SaveHistory implements EngineJournal {
   readonly journal: Journal;
   private readonly opts: HistoryOptions;
   private readonly now: () => number;
@@ -98,6 +102,19 @@ export class SaveHistory implements SaverJournal {
 
   setProfile(url: string, profile: string | undefined): void {
     this.profiles.set(url, profile);
+  }
+
+  /** The journal key of the collection at `url` now: the profile the last save saw, else asked once. */
+  async keyFor(url: string): Promise<JournalKey> {
+    if (!this.profiles.has(url) && this.opts.resolveProfile) {
+      try {
+        this.profiles.set(url, await this.opts.resolveProfile());
+      } catch (e) {
+        this.opts.log?.warn(`Could not read Anki's profile name: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      }
+    }
+    return keyOf(url, this.profiles.get(url));
   }
 
   // ------------------------------------------------------------------ SaverJournal
@@ -137,28 +154,33 @@ export class SaveHistory implements SaverJournal {
   // ------------------------------------------------------------------ notes created and deleted
 
   /** Records a note about to be added (before the addNote request). */
-  async recordCreate(url: string, note: NoteState): Promise<string> {
+  async recordCreate(note: NewNoteDraft): Promise<string> {
+    const url = this.opts.url();
+    const key = await this.keyFor(url);
     const id = newBatchId(this.now());
-    await this.journal.appendBatch({ id, at: this.now(), key: keyOf(url, this.profiles.get(url)), kind: 'create', pid: process.pid, notes: [{ id: 0, created: note }] });
+    const created: NoteState = { noteType: note.noteType, deck: note.deck, tags: [...note.tags], fields: note.fields.map(([k, v]): [string, string] => [k, v]) };
+    await this.journal.appendBatch({ id, at: this.now(), key, kind: 'create', pid: process.pid, notes: [{ id: 0, created }] });
     return id;
   }
 
-  async createOutcome(batchId: string, result: { newId: NoteId; note?: NoteSnapshot } | { error: string }): Promise<void> {
+  /** `recordNoteId`: the id the batch record gave the note (0 for a new note, the old id for a re-added one). */
+  async createOutcome(batchId: string, result: { newId: NoteId; note?: NoteSnapshot } | { error: string }, recordNoteId: NoteId = 0): Promise<void> {
     const n: NoteOutcome =
       'newId' in result
-        ? { id: result.newId, kind: 'saved', newId: result.newId, ...(result.note ? { hash: contentHash(result.note) } : {}) }
-        : { id: 0, kind: 'actionFailed', message: result.error };
+        ? { id: recordNoteId, kind: 'saved', newId: result.newId, ...(result.note ? { hash: contentHash(result.note) } : {}) }
+        : { id: recordNoteId, kind: 'actionFailed', message: result.error };
     await this.journal.appendOutcome({ id: batchId, at: this.now(), notes: [n] });
     this.changed();
   }
 
   /** Records notes about to be deleted, with their whole content (before the deleteNotes request). */
-  async recordDelete(url: string, notes: NoteSnapshot[], meta: { of?: string; kind?: 'delete' | 'undo' } = {}): Promise<string> {
+  async recordDelete(notes: NoteSnapshot[], meta: { of?: string; kind?: 'undo' | 'redo' } = {}): Promise<string> {
+    const key = await this.keyFor(this.opts.url());
     const id = newBatchId(this.now());
     const rec: Omit<BatchRecord, 'v' | 't'> = {
       id,
       at: this.now(),
-      key: keyOf(url, this.profiles.get(url)),
+      key,
       kind: meta.kind ?? 'delete',
       pid: process.pid,
       notes: notes.map((n) => ({ id: n.id, before: stateOf(n) })),
@@ -177,11 +199,25 @@ export class SaveHistory implements SaverJournal {
     this.changed();
   }
 
-  /** Records a re-added note (undo of a deletion): old id → new id. */
-  async recordReAdd(url: string, oldId: NoteId, note: NoteState, of: string): Promise<string> {
+  /** Records notes about to be added again (undo of a deletion), under their old ids. */
+  async recordReAdd(notes: ReadonlyArray<{ id: NoteId; state: NoteState }>, meta: { kind: 'undo' | 'redo'; of: string }): Promise<string> {
+    const key = await this.keyFor(this.opts.url());
     const id = newBatchId(this.now());
-    await this.journal.appendBatch({ id, at: this.now(), key: keyOf(url, this.profiles.get(url)), kind: 'undo', of, pid: process.pid, notes: [{ id: oldId, created: note }] });
+    await this.journal.appendBatch({
+      id,
+      at: this.now(),
+      key,
+      kind: meta.kind,
+      of: meta.of,
+      pid: process.pid,
+      notes: notes.map((n) => ({ id: n.id, created: n.state })),
+    });
     return id;
+  }
+
+  async appendOutcomes(batchId: string, notes: NoteOutcome[]): Promise<void> {
+    await this.journal.appendOutcome({ id: batchId, at: this.now(), notes });
+    this.changed();
   }
 }
 
@@ -229,8 +265,8 @@ export interface UndoPlan {
   requests: SaveRequest[];
   /** Notes left alone before anything is sent. */
   skipped: Array<{ id: NoteId; reason: SkipReason; detail?: string }>;
-  /** Notes the batch created (undo deletes them after a confirmation). */
-  toDelete: NoteId[];
+  /** Notes the batch created (undo deletes them after a confirmation), with the content they were added with. */
+  toDelete: Array<{ id: NoteId; state: NoteState }>;
   /** Notes the batch deleted (undo re-adds them, with a new id). */
   toReAdd: Array<{ id: NoteId; state: NoteState }>;
 }
@@ -244,23 +280,21 @@ export interface UndoPlan {
 export function planUndo(rec: BatchRecord, outcome: OutcomeRecord | undefined, meta: BatchMeta): UndoPlan {
   const plan: UndoPlan = { requests: [], skipped: [], toDelete: [], toReAdd: [] };
   const outs = new Map(outcome?.notes.map((n) => [n.id, n]) ?? []);
-  if (rec.kind === 'create') {
-    const o = outcome?.notes[0];
-    if (o?.kind === 'saved' && o.newId !== undefined) plan.toDelete.push(o.newId);
-    else plan.skipped.push({ id: rec.notes[0]?.id ?? 0, reason: 'notSaved' });
-    return plan;
-  }
-  if (rec.kind === 'delete') {
-    for (const n of rec.notes) {
-      const o = outs.get(n.id);
-      if (n.before && (!o || o.kind === 'saved')) plan.toReAdd.push({ id: n.id, state: n.before });
-      else plan.skipped.push({ id: n.id, reason: 'notSaved' });
-    }
-    return plan;
-  }
   for (const n of rec.notes) {
-    if (!n.before || !n.change) continue;
     const o = outs.get(n.id);
+    if (n.created) {
+      // Added by the batch: undo deletes it.
+      if (o?.kind === 'saved' && o.newId !== undefined) plan.toDelete.push({ id: o.newId, state: n.created });
+      else plan.skipped.push({ id: n.id, reason: 'notSaved' });
+      continue;
+    }
+    if (!n.before) continue;
+    if (!n.change) {
+      // Deleted by the batch: undo adds it again (with a new id).
+      if (!o || o.kind === 'saved') plan.toReAdd.push({ id: n.id, state: n.before });
+      else plan.skipped.push({ id: n.id, reason: 'notSaved' });
+      continue;
+    }
     if (o && o.kind !== 'saved' && o.kind !== 'unavailable') {
       plan.skipped.push({ id: n.id, reason: 'notSaved', ...(o.message !== undefined ? { detail: o.message } : {}) });
       continue;
@@ -388,4 +422,12 @@ export function noteVersions(noteId: NoteId, records: ReadonlyArray<{ rec: Batch
     if (o?.kind === 'saved') push({ ...base, side: 'after', state: o.after ?? intendedState(n.before, n.change) });
   }
   return chrono.reverse();
+}
+
+/** Reads Anki's open profile (one request); undefined when the add-on has no getActiveProfile. */
+export async function readProfile(client: AnkiApi): Promise<string | undefined> {
+  const entry = actions.getActiveProfile();
+  const [out] = await client.multi([entry]);
+  const r = out ? parseOutcome(entry, out) : undefined;
+  return r?.ok ? r.value : undefined;
 }
