@@ -26,6 +26,11 @@ export const Commands = {
   clearSearchResults: 'ankiFiles.clearSearchResults',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
+  undoLastSave: 'ankiFiles.undoLastSave',
+  undoSave: 'ankiFiles.undoSave',
+  redoLastSave: 'ankiFiles.redoLastSave',
+  showNoteHistory: 'ankiFiles.showNoteHistory',
+  restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -45,11 +50,15 @@ export const Settings = {
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  historyMaxVersions: 'ankiFiles.history.maxVersions',
+  historyMaxSizeMB: 'ankiFiles.history.maxSizeMB',
 } as const;
 
 export const ContextKeys = {
   connection: 'ankiFiles.connection',
   hasSearchResults: 'ankiFiles.hasSearchResults',
+  /** A saved version from Show Note History is visible (its diff shows Restore This Version). */
+  historyDiff: 'ankiFiles.historyDiff',
 } as const;
 
 /** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */

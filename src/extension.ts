@@ -3,9 +3,12 @@ import { LOG_CHANNEL_NAME, SCHEME, Settings } from './constants';
 import { DeckListing } from './core/listing';
 import { SearchEngine } from './core/search';
 import { registerAnkiFileSystem } from './fs/index';
+import { readProfile, SaveHistory } from './journal/history';
+import { Journal } from './journal/journal';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerHistory } from './ui/history';
 import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
@@ -25,7 +28,21 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
   };
   const log = subscribe(vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true }));
   const session = subscribe(new Session(context.secrets, log));
-  const fs = registerAnkiFileSystem(context, session);
+  // The save journal (undo, note history, crash report) in the extension's global storage.
+  const historyCfg = vscode.workspace.getConfiguration(Settings.section);
+  const history = new SaveHistory({
+    journal: new Journal({
+      dir: vscode.Uri.joinPath(context.globalStorageUri, 'save-journal').fsPath,
+      maxVersions: historyCfg.get<number>('history.maxVersions', 50_000),
+      maxBytes: historyCfg.get<number>('history.maxSizeMB', 100) * 1024 * 1024,
+      log,
+    }),
+    url: () => session.url,
+    resolveProfile: () => readProfile(session.client),
+    log,
+  });
+  subscribe({ dispose: () => void history.journal.close() });
+  const fs = registerAnkiFileSystem(context, session, history);
 
   try {
     const listing = new DeckListing(() => session.client);
@@ -38,6 +55,15 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const compareWithAnki = (uri: vscode.Uri): Promise<void> => fs.compareWithAnki(uri);
     for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
+    for (const d of registerHistory({
+      session,
+      engine: fs.provider.engine,
+      history,
+      noteIdOf: (uri) => fs.noteIdOf(uri),
+      uriForNote: (deck, sortField, id) => fs.uriForNote(deck, sortField, id),
+    })) {
+      subscribe(d);
+    }
 
     // Keep the views in step with Anki and with the file system.
     subscribe(

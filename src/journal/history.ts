@@ -100,6 +100,11 @@ export class SaveHistory implements EngineJournal {
     return this.profiles.has(url) ? this.profiles.get(url) : null;
   }
 
+  /** Forget the profiles seen (Anki went away: it may come back with another profile open). */
+  forgetProfiles(): void {
+    this.profiles.clear();
+  }
+
   setProfile(url: string, profile: string | undefined): void {
     this.profiles.set(url, profile);
   }
