@@ -1,4 +1,4 @@
-// A child process for the crash tests (test/integration/history.test.ts): saves notes through the real engine
+// A child process for the crash tests (test/integration/journal/history.test.ts): saves notes through the real engine
 // with the save journal, against the test server at $URL, and stops dead at a hook point so the parent can
 // SIGKILL it there:
 //   MODE=afterRecord  the batch record is on disk, the write request not sent yet

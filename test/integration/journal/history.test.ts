@@ -7,14 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { AnkiClient } from '../../src/anki/client';
-import { snapshotFromInfo } from '../../src/core/snapshot';
-import type { NoteSnapshot } from '../../src/notes/model';
-import { checkInterrupted, noteVersions, readProfile, SaveHistory, summarize } from '../../src/journal/history';
-import { Journal } from '../../src/journal/journal';
-import { Undoer } from '../../src/journal/undo';
-import { Collection, startTestServer, type TestServer } from '../server';
-import { basicNote, bytes, countRequests, makeFixture, text, uriOf, W, type Fixture } from './fsHelpers';
+import { AnkiClient } from '../../../src/anki/client';
+import { snapshotFromInfo } from '../../../src/core/snapshot';
+import type { NoteSnapshot } from '../../../src/notes/model';
+import { checkInterrupted, noteVersions, readProfile, SaveHistory, summarize } from '../../../src/journal/history';
+import { Journal } from '../../../src/journal/journal';
+import { Undoer } from '../../../src/journal/undo';
+import { Collection, startTestServer, type TestServer } from '../../server';
+import { basicNote, bytes, countRequests, makeFixture, text, uriOf, W, type Fixture } from '../fs/helpers';
 
 const DECK = 'History';
 let fx: Fixture | undefined;
@@ -264,7 +264,7 @@ describe('a note history', () => {
 // ------------------------------------------------------------------ crashes
 
 async function runChild(mode: 'afterRecord' | 'afterApply', url: string, journalDir: string, notes: Array<{ id: number; front: string }>, done: { id: number; front: string }) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'journalChild.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'crashChild.ts')], {
     env: { ...process.env, URL: url, MODE: mode, DIR: journalDir, DECK, NOTES: JSON.stringify(notes), DONE: JSON.stringify(done) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
