@@ -21,11 +21,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   JOURNAL_FORMAT,
+  parseHeaderLine,
   parseLine,
   sameKey,
   type AckRecord,
   type BatchKind,
   type BatchRecord,
+  type HeaderRecord,
   type JournalKey,
   type JournalRecord,
   type OutcomeRecord,
@@ -153,7 +155,7 @@ export class Journal {
         lineNo++;
         if (end > pos) {
           const line = buf.toString('utf8', pos, end);
-          const r = parseLine(line);
+          const r = parseHeaderLine(line);
           if (!r.ok) {
             this.skipped++;
             const torn = nl < 0 && r.problem === 'badJson';
@@ -169,7 +171,7 @@ export class Journal {
     }
   }
 
-  private index(rec: JournalRecord, seg: Segment, offset: number, length: number): void {
+  private index(rec: JournalRecord | HeaderRecord, seg: Segment, offset: number, length: number): void {
     switch (rec.t) {
       case 'batch': {
         if (this.batches.has(rec.id)) return;
