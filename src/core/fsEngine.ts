@@ -11,7 +11,7 @@ import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPat
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
 import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
-import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName } from './snapshot';
+import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName, snapshotFromInfo } from './snapshot';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
 
@@ -84,6 +84,9 @@ export interface EngineJournal extends SaverJournal {
   createOutcome(batchId: string, result: { newId: NoteId; note?: NoteSnapshot } | { error: string }): Promise<void>;
   recordDelete(notes: NoteSnapshot[], meta?: { of?: string; kind?: 'undo' | 'redo' }): Promise<string>;
   deleteOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void>;
+  /** Changes made outside the saver (moves by drag and drop): recorded like a save batch. */
+  recordChanges(notes: Array<{ before: NoteSnapshot; change: NoteChange }>, label?: string): Promise<string>;
+  changesOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void>;
 }
 
 export interface FsEngineOptions {
@@ -754,6 +757,7 @@ export class FsEngine {
     const byCard = allCards.length > 0 ? deckByCard(await this.client.getDecks(allCards)) : new Map<CardId, string>();
     const cards: CardId[] = [];
     const fromDecks = new Set<string>();
+    const journaled: Array<{ before: NoteSnapshot; change: NoteChange }> = [];
     for (const info of found) {
       const first = info.cards[0];
       const noteDeck = first !== undefined ? byCard.get(first) : undefined;
@@ -771,9 +775,19 @@ export class FsEngine {
       report.leftBehind += info.cards.length - move.length;
       report.moved.push(info.noteId);
       fromDecks.add(from);
+      // The journal: the note's deck is its first card's; only a move of that card changes it.
+      if (first !== undefined && move.includes(first)) journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
     }
     if (cards.length === 0) return report;
-    await this.client.changeDeck(cards, target);
+    const journal = this.opts.journal;
+    const journalId = journal && journaled.length > 0 ? await this.journaled(() => journal.recordChanges(journaled, `move to "${target}"`), 'Nothing was moved') : undefined;
+    try {
+      await this.client.changeDeck(cards, target);
+    } catch (e) {
+      if (journal && journalId !== undefined) await this.journalOutcome(() => journal.changesOutcome(journalId, journaled.map((j) => j.before.id), String(e)));
+      throw e;
+    }
+    if (journal && journalId !== undefined) await this.journalOutcome(() => journal.changesOutcome(journalId, journaled.map((j) => j.before.id)));
     this.invalidateDecks();
     for (const id of report.moved) this.store.markStale(id);
     this.opts.log?.info(

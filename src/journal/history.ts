@@ -204,6 +204,27 @@ export class SaveHistory implements EngineJournal {
     this.changed();
   }
 
+  async recordChanges(notes: Array<{ before: NoteSnapshot; change: NoteChange }>, label?: string): Promise<string> {
+    const key = await this.keyFor(this.opts.url());
+    const id = newBatchId(this.now());
+    const rec: Omit<BatchRecord, 'v' | 't'> = {
+      id,
+      at: this.now(),
+      key,
+      kind: 'save',
+      pid: process.pid,
+      notes: notes.map((n) => ({ id: n.before.id, before: stateOf(n.before), change: changeOf(n.change) })),
+    };
+    if (label !== undefined) rec.label = label;
+    await this.journal.appendBatch(rec);
+    this.changed();
+    return id;
+  }
+
+  changesOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void> {
+    return this.deleteOutcome(batchId, ids, error);
+  }
+
   /** Records notes about to be added again (undo of a deletion), under their old ids. */
   async recordReAdd(notes: ReadonlyArray<{ id: NoteId; state: NoteState }>, meta: { kind: 'undo' | 'redo'; of: string }): Promise<string> {
     const key = await this.keyFor(this.opts.url());

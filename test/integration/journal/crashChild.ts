@@ -47,6 +47,8 @@ const journal: EngineJournal = {
   createOutcome: (id, r) => history.createOutcome(id, r),
   recordDelete: (n, m) => history.recordDelete(n, m),
   deleteOutcome: (id, n, e) => history.deleteOutcome(id, n, e),
+  recordChanges: (n, l) => history.recordChanges(n, l),
+  changesOutcome: (id, n, e) => history.changesOutcome(id, n, e),
 };
 const engine = new FsEngine({ client: () => client, codec: notesCodec, journal, saveWindowMs: 5, canonicalDelayMs: 5 });
 

@@ -229,6 +229,19 @@ describe('undo and redo', () => {
     expect(fx.srv.collection.fieldsOf(fx.srv.collection.getNote(again) as never)).toEqual({ Front: 'brand new', Back: 'b' });
   });
 
+  it('a move by drag and drop is journaled and undone (the cards go back to their deck)', async () => {
+    const { fx, ids, undoer, journal } = await setup(2);
+    fx.srv.collection.ensureDeck('Elsewhere');
+    const report = await fx.provider.engine.moveNotes(ids, 'Elsewhere');
+    expect(report.moved).toEqual(ids);
+    expect(ids.map((id) => fx.srv.collection.deckOf(fx.srv.collection.getNote(id) as never))).toEqual(['Elsewhere', 'Elsewhere']);
+    expect(journal.list()[0]).toMatchObject({ kind: 'save', label: 'move to "Elsewhere"' });
+    const r = await countRequests(fx.srv, () => undoer.undo());
+    expect(r.value).toMatchObject({ restored: 2, skipped: [] });
+    expect(r.requests).toBe(2);
+    expect(ids.map((id) => fx.srv.collection.deckOf(fx.srv.collection.getNote(id) as never))).toEqual([DECK, DECK]);
+  });
+
   it('declining the confirmation deletes nothing', async () => {
     const { fx, undoer } = await setup(0, { confirm: false });
     const draft = fx.provider.createDraft(DECK, 'Basic', ['Front', 'Back']);
