@@ -407,7 +407,8 @@ export class Journal {
         !e.outcome &&
         !e.acked &&
         (opts.url === undefined || e.key.url === opts.url) &&
-        !(e.pid !== undefined && e.pid !== process.pid && alive(e.pid)),
+        // a batch of this process is in flight, not interrupted; one of another live process (window) too
+        !(e.pid !== undefined && (e.pid === process.pid || alive(e.pid))),
     );
   }
 

@@ -80,6 +80,12 @@ describe('append and replay', () => {
     expect(k.interrupted({ isAlive: () => false }).map((e) => e.id)).toEqual(['b']);
   });
 
+  it('a batch of this process without an outcome is in flight, not interrupted', async () => {
+    const j = new Journal({ dir, log });
+    await j.appendBatch({ ...batch('mine', [1]), pid: process.pid });
+    expect(j.interrupted({ isAlive: () => false })).toEqual([]);
+  });
+
   it('concurrent appends from two batches never interleave: every line is whole and each batch reads back', async () => {
     const j = new Journal({ dir, log });
     const big = 'x'.repeat(200_000);
