@@ -3,7 +3,7 @@
 // `onDidChangeFile`.
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
-import { FsEngine, type CollectionChange, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -51,6 +51,8 @@ export interface ProviderOptions {
    * check, another extension) must not count as the editor having loaded Anki's newer version.
    */
   isDirty?: (uri: vscode.Uri) => boolean;
+  /** The save journal (src/journal): every write is recorded before it is sent. */
+  journal?: EngineJournal;
 }
 
 export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
@@ -80,6 +82,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     };
     if (opts.saveWindowMs !== undefined) engineOpts.saveWindowMs = opts.saveWindowMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
+    if (opts.journal) engineOpts.journal = opts.journal;
     this.engine = new FsEngine(engineOpts);
   }
 
