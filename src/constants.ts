@@ -24,6 +24,8 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  insertMedia: 'ankiFiles.insertMedia',
+  addMediaFile: 'ankiFiles.addMediaFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -42,6 +44,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
 } as const;
 
 export const ContextKeys = {

@@ -6,6 +6,7 @@ import { registerAnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const compareWithAnki = (uri: vscode.Uri): Promise<void> => fs.compareWithAnki(uri);
     for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki })) subscribe(d);
+    for (const d of registerMedia({ session })) subscribe(d);
 
     // Keep the views in step with Anki and with the file system.
     subscribe(
@@ -57,7 +59,6 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       }),
     );
     subscribe({ dispose: () => collectionTimer && clearTimeout(collectionTimer) });
-    subscribe(decks.onDidMutate(() => void fs.checkForChanges()));
 
     // Window focus: reconnect if needed, else one cheap check for changes made in Anki.
     let checking = false;

@@ -6,7 +6,9 @@ import { shimConfigApi, shimUi } from '../shim/vscode';
 import { Commands } from '../../src/constants';
 import { DeckListing } from '../../src/core/listing';
 import { SearchEngine } from '../../src/core/search';
-import { DecksView } from '../../src/tree/decksView';
+import { notesCodec } from '../../src/core/codec';
+import { FsEngine, type FileEvent } from '../../src/core/fsEngine';
+import { DecksView, type DecksFs } from '../../src/tree/decksView';
 import type { NoteElement } from '../../src/tree/items';
 import { SearchResultsView } from '../../src/tree/searchResultsView';
 import { registerCommands, type CommandFs } from '../../src/ui/commands';
@@ -19,9 +21,14 @@ let decks: DecksView;
 let results: SearchResultsView;
 let subs: vscode.Disposable[] = [];
 const drafts: Array<{ deck: string; noteType: string; fieldNames: readonly string[] }> = [];
-let checks = 0;
+const fileEvents: FileEvent[] = [];
+let engine: FsEngine;
 
-const fs: CommandFs = {
+// The real engine changes the collection (the one path); URIs and drafts are simplified.
+const fs: CommandFs & DecksFs = {
+  createDeck: (name) => engine.createDeck(name),
+  deleteNotes: (ids) => engine.deleteNotes(ids),
+  moveNotes: (ids, deck, opts) => engine.moveNotes(ids, deck, opts),
   uriForNote: (deck, _html, id) => vscode.Uri.from({ scheme: 'anki', path: `/${deck.split('::').join('/')}/n.${id}.yaml` }),
   noteIdOf: (uri) => {
     const m = /\.(\d+)\.yaml$/.exec(uri.path);
@@ -31,9 +38,7 @@ const fs: CommandFs = {
     drafts.push({ deck, noteType, fieldNames });
     return vscode.Uri.from({ scheme: 'anki', path: `/${deck}/New ${noteType}.yaml` });
   },
-  checkForChanges: async () => {
-    checks++;
-  },
+  checkForChanges: async () => undefined,
 };
 
 const secrets = {
@@ -59,6 +64,7 @@ beforeAll(async () => {
   srv = await startTestServer({ port: 0, notes: 300, seed: 9 });
   shimConfigApi.setConfig('ankiFiles.url', srv.url);
   session = new Session(secrets, log);
+  engine = new FsEngine({ client: () => session.client, codec: notesCodec, onFileEvents: (e) => void fileEvents.push(...e) });
   const listing = new DeckListing(() => session.client);
   decks = new DecksView(listing, session, fs);
   results = new SearchResultsView(new SearchEngine({ api: () => session.client, deckOfNote: (id) => listing.deckOfNote(id) }), session, fs);
@@ -125,8 +131,11 @@ describe('commands', () => {
     expect(srv.stats.actions['guiBrowse']).toBe(2);
   });
 
-  it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it and refreshes', async () => {
+  it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it, refreshes, and its document is deleted', async () => {
     const note = await firstNote(SAMPLE_DECKS.capitals);
+    const path = `/${SAMPLE_DECKS.capitals.split('::').join('/')}/n.${note.note.id}.yaml`;
+    await engine.readFile(path);
+    fileEvents.length = 0;
     await run(Commands.deleteNote, note);
     expect(srv.collection.getNote(note.note.id)).toBeDefined();
     const ask = shimUi.messages.find((m) => m.level === 'warning')!;
@@ -136,7 +145,7 @@ describe('commands', () => {
     await run(Commands.deleteNote, note);
     expect(srv.collection.getNote(note.note.id)).toBeUndefined();
     expect(decks.listing.tree!.byName.get(SAMPLE_DECKS.capitals)!.totalCount).toBe(before - 1);
-    expect(checks).toBeGreaterThan(0);
+    expect(fileEvents).toEqual([{ kind: 'deleted', path }]);
   });
 
   it('Show All Results fills the Search Results view', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/constants';
-import { displayLabel, fieldSnippet, summarizeNote, truncate } from '../../../src/core/listing';
+import { displayLabel, fieldSnippet, summarizeNote } from '../../../src/core/listing';
+import { truncateText as truncate } from '../../../src/notes/paths';
 import { isInvalidSearch, orderHits, pushRecent, renderSearchItem, Sequencer } from '../../../src/core/search';
 import { AnkiConnectError } from '../../../src/anki/errors';
 import { outcomeItems } from '../../../src/ui/searchPick';
