@@ -860,10 +860,12 @@ async function benchDocuments(): Promise<void> {
     fastRendered++;
     if (fastParseNote(text, s)) fastParsed++;
   }
-  const us = (row.wallMs * 1000) / PURE_DOCS;
-  row.extra = `${us.toFixed(1)} µs per document`;
+  // Judged on CPU time: this pure loop's wall time is its CPU time plus whatever the machine's other work
+  // took from it (on the shared 2-core machine the wall time was up to 5× the CPU time).
+  const us = (median(row.samples.map((x) => x.cpuMs)) * 1000) / PURE_DOCS;
+  row.extra = `${us.toFixed(1)} µs CPU per document`;
   row.note += `; ${perDoc(row, PURE_DOCS)}; fast path: ${fastRendered} rendered, ${fastParsed} parsed`;
-  addTarget(row, `≤ 40 µs per document ${check(us <= 40)}`, us <= 40);
+  addTarget(row, `≤ 40 µs CPU per document ${check(us <= 40)}`, us <= 40);
 
   // The same documents through the yaml library only (the reference the fast path must equal), fewer of them.
   const refDocs = snaps.slice(0, PURE_REFERENCE_DOCS);
@@ -884,9 +886,9 @@ async function benchDocuments(): Promise<void> {
       return { note: `byte-identical to renderNote for all ${same}` };
     },
   });
-  const refUs = (ref.wallMs * 1000) / refDocs.length;
-  ref.extra = `${refUs.toFixed(0)} µs per document`;
-  ref.note += `; ${perDoc(ref, refDocs.length)}; ${(refUs / us).toFixed(1)}× the default path`;
+  const refUs = (median(ref.samples.map((x) => x.cpuMs)) * 1000) / refDocs.length;
+  ref.extra = `${refUs.toFixed(0)} µs CPU per document`;
+  ref.note += `; ${perDoc(ref, refDocs.length)}; ${(refUs / us).toFixed(1)}× the default path's CPU`;
 }
 
 // ------------------------------------------------------------------ report
