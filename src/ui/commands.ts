@@ -19,6 +19,8 @@ export interface CommandFs extends NoteUris {
   checkForChanges(): Promise<void>;
   createDeck(name: string): Promise<void>;
   deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]>;
+  /** "Compare with Anki's Version" (src/fs/index.ts). */
+  compareWithAnki(uri: vscode.Uri): Promise<void>;
 }
 
 export interface CommandDeps {
@@ -27,8 +29,6 @@ export interface CommandDeps {
   decks: DecksView;
   results: SearchResultsView;
   openSearch: (initial?: string) => void;
-  /** "Compare with Anki's Version", provided by the file-system module when it has one. */
-  compareWithAnki?: (uri: vscode.Uri) => Promise<void>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -327,11 +327,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           void vscode.window.showInformationMessage(t('Open an Anki note first.'));
           return;
         }
-        if (!deps.compareWithAnki) {
-          void vscode.window.showInformationMessage(t('Comparing with Anki\'s version is not available in this build.'));
-          return;
-        }
-        await deps.compareWithAnki(uri);
+        await fs.compareWithAnki(uri);
       },
     },
     {

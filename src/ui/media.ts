@@ -5,14 +5,12 @@
 // leaves the text unchanged and says why.
 import * as vscode from 'vscode';
 import { describeAnkiError } from '../anki/errors';
-import { Commands, SCHEME, Settings } from '../constants';
+import { Commands, SCHEME, SettingDefaults, Settings } from '../constants';
 import { checkUpload, mediaKind, mediaTag, uploadName, type UploadProblem } from '../media/mediaTags';
 import { insertIntoField, type FieldInsertResult } from '../notes/fieldEdit';
 import type { Session } from './session';
 
 const t = vscode.l10n.t;
-
-export const DEFAULT_MAX_UPLOAD_MB = 4;
 
 export interface MediaDeps {
   session: Session;
@@ -25,7 +23,7 @@ export interface MediaInsertResult {
 }
 
 function maxUploadBytes(): number {
-  const mb = vscode.workspace.getConfiguration().get<number>(Settings.mediaMaxUploadSizeMB, DEFAULT_MAX_UPLOAD_MB);
+  const mb = vscode.workspace.getConfiguration().get<number>(Settings.mediaMaxUploadSizeMB, SettingDefaults.mediaMaxUploadSizeMB);
   return Math.max(0.01, mb) * 1024 * 1024;
 }
 

@@ -2,16 +2,16 @@
 // over real HTTP against the test server, with VS Code's window/tree API from the shim.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { shimUi } from '../shim/vscode';
-import { AnkiClient } from '../../src/anki/client';
-import { DECKS_TREE_MIME } from '../../src/constants';
-import { notesCodec } from '../../src/core/codec';
-import { FsEngine, type FileEvent } from '../../src/core/fsEngine';
-import { DeckListing } from '../../src/core/listing';
-import type { AnkiSession, ConnectionState } from '../../src/session';
-import { DecksView, type DecksFs } from '../../src/tree/decksView';
-import type { Element, NoteElement } from '../../src/tree/items';
-import { SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+import { shimUi } from '../../shim/vscode';
+import { AnkiClient } from '../../../src/anki/client';
+import { DECKS_TREE_MIME } from '../../../src/constants';
+import { notesCodec } from '../../../src/core/codec';
+import { FsEngine, type FileEvent } from '../../../src/core/fsEngine';
+import { DeckListing } from '../../../src/core/listing';
+import type { AnkiSession, ConnectionState } from '../../../src/session';
+import { DecksView, type DecksFs } from '../../../src/tree/decksView';
+import type { Element, NoteElement } from '../../../src/tree/items';
+import { SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 let client: AnkiClient;
