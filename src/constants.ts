@@ -24,6 +24,7 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  openPreview: 'ankiFiles.openPreview',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -42,6 +43,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  previewEnableScripts: 'ankiFiles.preview.enableScripts',
 } as const;
 
 export const ContextKeys = {
@@ -77,3 +79,6 @@ export const ItemContext = {
 
 /** Mime type VS Code uses for drags inside the Decks view. */
 export const DECKS_TREE_MIME = 'application/vnd.code.tree.ankifiles.decks';
+
+/** Webview panel type of the card preview. */
+export const PREVIEW_VIEW_TYPE = 'ankiFiles.preview';

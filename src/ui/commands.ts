@@ -26,6 +26,8 @@ export interface CommandDeps {
   openSearch: (initial?: string) => void;
   /** "Compare with Anki's Version", provided by the file-system module when it has one. */
   compareWithAnki?: (uri: vscode.Uri) => Promise<void>;
+  /** Also run by Refresh (e.g. the card preview forgets its cached note types and media). */
+  onRefresh?: () => void;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -160,6 +162,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       id: Commands.refresh,
       needsAnki: false,
       run: async (el) => {
+        deps.onRefresh?.();
         if (isElement(el) && el.kind === 'deck') await decks.refreshDeck(el.name);
         else await decks.refresh();
         if (session.state.kind !== 'connected') return;
