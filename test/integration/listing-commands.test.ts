@@ -84,7 +84,10 @@ async function firstNote(deck: string): Promise<NoteElement> {
 
 describe('commands', () => {
   it('every manifest command is registered', () => {
-    for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(true);
+    // The card preview registers its own command (src/ui/preview; the e2e suite checks it in the real VS Code).
+    const elsewhere = new Set<string>([Commands.openPreview]);
+    for (const id of Object.values(Commands)) if (!elsewhere.has(id)) expect(shimUi.handlers.has(id), id).toBe(true);
+    expect(shimUi.handlers.has(Commands.openPreview)).toBe(false);
   });
 
   it('New Deck validates the name and creates the deck; the tree shows it', async () => {
