@@ -1,5 +1,6 @@
 // Templates, CSS and field names of note types for the preview: ONE request per note type
 // (`multi` of modelTemplates + modelStyling + modelFieldNames), cached until the views refresh. Pure.
+import { z } from 'zod';
 import type { AnkiApi } from '../anki/api';
 import { actions, parseOutcomes } from '../anki/actions';
 import { parseTemplate, referencedFields, TemplateSyntaxError } from '../template';
@@ -24,6 +25,8 @@ export function looksLikeCloze(templates: ReadonlyArray<{ qfmt: string }>): bool
   });
 }
 
+const modelTypeSchema = z.array(z.object({ type: z.number().int() }));
+
 export class NoteTypeCache {
   private readonly entries = new Map<string, Promise<PreviewNoteType | undefined>>();
   requests = 0;
@@ -45,8 +48,13 @@ export class NoteTypeCache {
 
   private async load(api: AnkiApi, name: string): Promise<PreviewNoteType | undefined> {
     const entries = [actions.modelTemplates(name), actions.modelStyling(name), actions.modelFieldNames(name)] as const;
+    // findModelsByName (2024-01+) says whether it is a cloze type; older add-ons answer "unsupported action".
+    const byName = { action: 'findModelsByName', params: { modelNames: [name] } };
     this.requests++;
-    const [tmpls, styling, fields] = parseOutcomes(entries, await api.multi([...entries]));
+    const outcomes = await api.multi([...entries, byName]);
+    const [tmpls, styling, fields] = parseOutcomes(entries, outcomes.slice(0, entries.length));
+    const found = outcomes[entries.length];
+    const typed = found?.ok ? modelTypeSchema.safeParse(found.value) : undefined;
     if (!tmpls.ok || !styling.ok || !fields.ok) {
       const failed = [tmpls, styling, fields].find((o) => !o.ok);
       if (failed && !failed.ok && /model was not found/i.test(failed.error)) return undefined;
@@ -54,6 +62,7 @@ export class NoteTypeCache {
       return undefined;
     }
     const templates = Object.entries(tmpls.value).map(([tname, t]) => ({ name: tname, qfmt: t.Front, afmt: t.Back }));
-    return { name, isCloze: looksLikeCloze(templates), templates, css: styling.value.css, fieldNames: fields.value };
+    const isCloze = typed?.success && typed.data[0] ? typed.data[0].type === 1 : looksLikeCloze(templates);
+    return { name, isCloze, templates, css: styling.value.css, fieldNames: fields.value };
   }
 }
