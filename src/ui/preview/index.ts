@@ -8,7 +8,6 @@ import type { NoteId } from '../../anki/api';
 import { Commands, PREVIEW_VIEW_TYPE, SCHEME, Settings } from '../../constants';
 import { parseNewNoteDocument, parseNoteDocument } from '../../notes/document';
 import type { DocumentProblem } from '../../notes/model';
-import { noteLabel } from '../../notes/paths';
 import type { AnkiFileSystem } from '../../fs/index';
 import { MediaCache } from '../../preview/media';
 import { NoteTypeCache } from '../../preview/noteTypes';
@@ -18,7 +17,7 @@ import type { PageStrings, RenderMessage } from '../../preview/page';
 import { sanitizeCardHtml, rewriteCss } from '../../preview/sanitize';
 import type { SanitizeOptions } from '../../preview/sanitize';
 import type { AnkiSession } from '../../session';
-import { cardEntries, renderNoteCard } from '../../template';
+import { cardEntries, renderNoteCard, stripHtml } from '../../template';
 import type { NoteContent } from '../../template';
 
 const t = vscode.l10n.t;
@@ -320,7 +319,8 @@ class CardPreview implements vscode.Disposable {
     }
 
     const isNight = this.isNight();
-    const title = noteLabel(content.fields[0]?.[1] ?? '') || fallbackTitle;
+    const first = stripHtml(content.fields[0]?.[1] ?? '').replace(/\s+/g, ' ').trim();
+    const title = (first.length > 80 ? `${first.slice(0, 79)}…` : first) || fallbackTitle;
     const msg: RenderMessage = {
       type: 'render',
       title: `${title} — ${noteType.name}`,
