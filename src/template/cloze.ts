@@ -39,10 +39,14 @@ function tokenize(text: string): Token[] {
       i += 2;
       continue;
     }
-    let j = i + 1;
-    while (j < text.length && !text.startsWith('}}', j) && !(text.startsWith('{{c', j) && openAt(text, j))) j++;
-    out.push({ kind: 'text', text: text.slice(i, j) });
-    i = j;
+    // Text up to the next close marker or valid opening marker (whichever comes first).
+    let close = text.indexOf('}}', i + 1);
+    if (close < 0) close = text.length;
+    let j = text.indexOf('{{c', i + 1);
+    while (j >= 0 && j < close && !openAt(text, j)) j = text.indexOf('{{c', j + 1);
+    const end = j >= 0 && j < close ? j : close;
+    out.push({ kind: 'text', text: text.slice(i, end) });
+    i = end;
   }
   return out;
 }
@@ -59,7 +63,21 @@ export interface Cloze {
 /** Anki ignores cloze openings nested deeper than this. */
 const MAX_OPEN = 10;
 
+// The same field text is parsed several times per card (numbers, front, back): keep the last few results.
+const parsedCache = new Map<string, ClozeNode[]>();
+const PARSED_CACHE_SIZE = 16;
+
+/** The field's text and cloze deletions as a tree (do not modify the result: it is shared). */
 export function parseClozes(text: string): ClozeNode[] {
+  const hit = parsedCache.get(text);
+  if (hit) return hit;
+  const nodes = parseClozesUncached(text);
+  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value as string);
+  parsedCache.set(text, nodes);
+  return nodes;
+}
+
+function parseClozesUncached(text: string): ClozeNode[] {
   const open: Cloze[] = [];
   const output: ClozeNode[] = [];
   for (const token of tokenize(text)) {

@@ -253,9 +253,9 @@ describe('properties', () => {
           expect(e).toBeInstanceOf(TemplateSyntaxError);
           return;
         }
-        // (a template written back that now starts with the legacy directive switches syntax, in Anki too)
+        // (with the legacy directive text inside, the written-back template can switch syntax, in Anki too)
         const back = templateToString(nodes);
-        if (!t.trimStart().startsWith('{{=<% %>=}}') && !back.trimStart().startsWith('{{=<% %>=}}')) expect(parseTemplate(back)).toEqual(nodes);
+        if (!t.includes('=<% %>=')) expect(parseTemplate(back)).toEqual(nodes);
       }),
       { numRuns: 500 },
     );
