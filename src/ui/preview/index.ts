@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { describeAnkiError } from '../../anki/errors';
 import type { NoteId } from '../../anki/api';
-import { Commands, PREVIEW_VIEW_TYPE, SCHEME, Settings } from '../../constants';
+import { Commands, PREVIEW_VIEW_TYPE, SCHEME, SettingDefaults, Settings } from '../../constants';
 import { parseNewNoteDocument, parseNoteDocument } from '../../notes/document';
 import type { DocumentProblem } from '../../notes/model';
 import type { AnkiFileSystem } from '../../fs/index';
@@ -143,7 +143,7 @@ class CardPreview implements vscode.Disposable {
   private scriptsEnabled(): boolean {
     // Machine-scoped and restricted in untrusted workspaces (package.json): a workspace cannot turn it on.
     const v = vscode.workspace.getConfiguration().inspect<boolean>(Settings.previewEnableScripts);
-    return (v?.globalValue ?? v?.defaultValue ?? false) === true;
+    return (v?.globalValue ?? v?.defaultValue ?? SettingDefaults.previewEnableScripts) === true;
   }
 
   private setHtml(panel: vscode.WebviewPanel): void {
