@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { LOG_CHANNEL_NAME } from './constants';
 import { DeckListing } from './core/listing';
 import { SearchEngine } from './core/search';
-import { registerAnkiFileSystem } from './fs/index';
+import { registerAnkiFileSystem, type AnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
-import { registerPreview } from './ui/preview/index';
+import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
@@ -16,6 +16,8 @@ import { registerStatusBar } from './ui/statusBar';
 /** Returned by `activate` only in test mode (the in-host end-to-end suite inspects the views through it). */
 export interface AnkiFilesTestApi {
   readonly decks: DecksView;
+  readonly preview: PreviewHandle;
+  readonly fs: AnkiFileSystem;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -46,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -30,9 +30,20 @@ export interface PreviewDeps {
   fs: AnkiFileSystem;
 }
 
+/** What a rendering showed (for the in-host tests and the log). */
+export interface PreviewRendered {
+  uri: string;
+  cards: string[];
+  selected: number;
+  banner: string | undefined;
+  question: string;
+}
+
 export interface PreviewHandle {
   /** Forget cached note types, media and Anki's renderings (the views' Refresh). */
   refresh(): void;
+  /** Fired after each rendering was sent to the webview. */
+  readonly onDidRender: vscode.Event<PreviewRendered>;
 }
 
 type Side = 'q' | 'a' | 'both';
@@ -75,9 +86,12 @@ class CardPreview implements vscode.Disposable {
   private readonly media = new MediaCache();
   private readonly ankiCards = new Map<NoteId, Promise<Map<number, { question: string; answer: string }>>>();
   private readonly subs: vscode.Disposable[] = [];
+  private readonly rendered = new vscode.EventEmitter<PreviewRendered>();
+  readonly onDidRender = this.rendered.event;
 
   constructor(private readonly deps: PreviewDeps) {
     this.subs.push(
+      this.rendered,
       vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e && e.document.uri.scheme === SCHEME) this.follow(e.document.uri);
       }),
@@ -201,7 +215,9 @@ class CardPreview implements vscode.Disposable {
   }
 
   private post(msg: RenderMessage): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(msg);
+    if (!this.panel || !this.ready || !this.docUri) return;
+    void this.panel.webview.postMessage(msg);
+    this.rendered.fire({ uri: this.docUri.toString(), cards: msg.cards.map((c) => c.label), selected: msg.selected, banner: msg.banner, question: msg.question });
   }
 
   /** The last good rendering of this document with a banner, or an empty card with it. */
@@ -365,5 +381,5 @@ export function registerPreview(context: vscode.ExtensionContext, deps: PreviewD
     preview,
     vscode.commands.registerCommand(Commands.openPreview, (uri?: unknown) => preview.open(uri instanceof vscode.Uri ? uri : undefined)),
   );
-  return { refresh: () => preview.refresh() };
+  return { refresh: () => preview.refresh(), onDidRender: preview.onDidRender };
 }
