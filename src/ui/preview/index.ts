@@ -155,9 +155,9 @@ class CardPreview implements vscode.Disposable {
   }
 
   private scriptsEnabled(): boolean {
-    // Machine-scoped and restricted in untrusted workspaces (package.json): a workspace cannot turn it on.
-    const v = vscode.workspace.getConfiguration().inspect<boolean>(Settings.previewEnableScripts);
-    return (v?.globalValue ?? v?.defaultValue ?? SettingDefaults.previewEnableScripts) === true;
+    // Machine-scoped (workspace settings cannot hold it) and in restrictedConfigurations (an untrusted workspace
+    // cannot set it either): only the user's or the machine's value counts.
+    return vscode.workspace.getConfiguration().get<boolean>(Settings.previewEnableScripts, SettingDefaults.previewEnableScripts) === true;
   }
 
   private setHtml(panel: vscode.WebviewPanel): void {
