@@ -25,7 +25,9 @@ export function looksLikeCloze(templates: ReadonlyArray<{ qfmt: string }>): bool
   });
 }
 
-const modelTypeSchema = z.array(z.object({ type: z.number().int() }));
+const modelTypeSchema = z.array(
+  z.object({ type: z.number().int(), tmpls: z.array(z.object({ name: z.string(), qfmt: z.string(), afmt: z.string() })).optional() }),
+);
 
 export class NoteTypeCache {
   private readonly entries = new Map<string, Promise<PreviewNoteType | undefined>>();
@@ -61,8 +63,13 @@ export class NoteTypeCache {
       if (failed && !failed.ok) throw failed.cause;
       return undefined;
     }
-    const templates = Object.entries(tmpls.value).map(([tname, t]) => ({ name: tname, qfmt: t.Front, afmt: t.Back }));
-    const isCloze = typed?.success && typed.data[0] ? typed.data[0].type === 1 : looksLikeCloze(templates);
+    // Template order = card ordinals. modelTemplates is a JSON object, whose integer-like keys ("1", "2") a JS
+    // object reorders; findModelsByName's list keeps Anki's order when the add-on has it.
+    const model = typed?.success ? typed.data[0] : undefined;
+    const templates = model?.tmpls?.length
+      ? model.tmpls.map((t) => ({ name: t.name, qfmt: t.qfmt, afmt: t.afmt }))
+      : Object.entries(tmpls.value).map(([tname, t]) => ({ name: tname, qfmt: t.Front, afmt: t.Back }));
+    const isCloze = model ? model.type === 1 : looksLikeCloze(templates);
     return { name, isCloze, templates, css: styling.value.css, fieldNames: fields.value };
   }
 }

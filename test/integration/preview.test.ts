@@ -79,3 +79,13 @@ describe('preview data', () => {
     expect(second.html).toMatch(/^See <img src="data:image\/png;base64,[A-Za-z0-9+/=]+">$/);
   });
 });
+
+describe('preview note types: template order', () => {
+  it('keeps Anki\'s template order even for integer-like template names (from findModelsByName)', async () => {
+    await client.multi([
+      { action: 'createModel', params: { modelName: 'Numbered', inOrderFields: ['F', 'G'], cardTemplates: [{ Name: '2', Front: '{{F}}', Back: '' }, { Name: '1', Front: '{{G}}', Back: '' }] } },
+    ]);
+    const nt = await new NoteTypeCache().get(client, 'Numbered');
+    expect(nt?.templates.map((t) => [t.name, t.qfmt])).toEqual([['2', '{{F}}'], ['1', '{{G}}']]);
+  });
+});

@@ -253,9 +253,10 @@ describe('properties', () => {
           expect(e).toBeInstanceOf(TemplateSyntaxError);
           return;
         }
-        // (with the legacy directive text inside, the written-back template can switch syntax, in Anki too)
+        // Not round-trippable, in Anki too: the legacy directive text inside (the written-back template can switch
+        // syntax) and a key starting with "{" (written back as "{{{…", whose leading braces are then dropped).
         const back = templateToString(nodes);
-        if (!t.includes('=<% %>=')) expect(parseTemplate(back)).toEqual(nodes);
+        if (!t.includes('=<% %>=') && !back.includes('{{{')) expect(parseTemplate(back)).toEqual(nodes);
       }),
       { numRuns: 500 },
     );
