@@ -48,6 +48,7 @@ export const Settings = {
   checkOnFocus: 'ankiFiles.checkOnFocus',
   previewEnableScripts: 'ankiFiles.preview.enableScripts',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
 } as const;
 
 export const ContextKeys = {
@@ -77,6 +78,7 @@ export const SettingDefaults = {
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
   previewEnableScripts: false,
+  offlineCacheMaxSizeMB: 200,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;
