@@ -38,6 +38,11 @@ export function isEmptyChange(c: NoteChange): boolean {
 export interface SaveRequest {
   noteId: NoteId;
   edited: EditedNote;
+  /**
+   * The version the edit is based on, when it is not the editor's (`SaverOptions.base`): a bulk edit planned
+   * from its own read (find and replace) is checked against exactly what it read.
+   */
+  base?: NoteSnapshot;
 }
 
 export type SaveOutcome =
@@ -197,7 +202,7 @@ export class Saver {
     this.stats.notes += batch.length;
     const work: Work[] = [];
     for (const item of batch) {
-      const b = this.opts.base(item.req.noteId);
+      const b = item.req.base ? { snapshot: item.req.base, hash: contentHash(item.req.base) } : this.opts.base(item.req.noteId);
       if (!b) {
         item.resolve({
           kind: 'actionFailed',
