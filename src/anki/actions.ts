@@ -53,6 +53,12 @@ export const actions = {
   modelTemplates: (modelName: string) => typed('modelTemplates', { modelName }),
   modelStyling: (modelName: string) => typed('modelStyling', { modelName }),
   getTags: () => typed('getTags', {}),
+  getMediaFilesNames: (pattern = '*') => typed('getMediaFilesNames', { pattern }),
+  retrieveMediaFile: (filename: string) => typed('retrieveMediaFile', { filename }),
+  /** `deleteExisting: false`: a different file of the same name is kept and Anki stores under a new name. */
+  storeMediaFile: (filename: string, data: string) => typed('storeMediaFile', { filename, data, deleteExisting: false }),
+  getProfiles: () => typed('getProfiles', {}),
+  getActiveProfile: () => typed('getActiveProfile', {}),
   guiBrowse: (query: string) => typed('guiBrowse', { query }),
 } as const;
 

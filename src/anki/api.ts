@@ -91,6 +91,15 @@ export interface AnkiApi {
   modelTemplates(modelName: string): Promise<Record<string, { Front: string; Back: string }>>;
   modelStyling(modelName: string): Promise<{ css: string }>;
   getTags(): Promise<string[]>;
+  /** Basenames in Anki's media folder matching a shell glob (default `*`). */
+  getMediaFilesNames(pattern?: string): Promise<string[]>;
+  /** The file's bytes as base64, or `false` when it is not in the media folder. */
+  retrieveMediaFile(filename: string): Promise<string | false>;
+  /** Stores base64 `data` without replacing a different file of that name; returns the name Anki used. */
+  storeMediaFile(filename: string, data: string): Promise<string>;
+  getProfiles(): Promise<string[]>;
+  /** The open profile (AnkiConnect 2024+; older add-ons fail with "unsupported action"). */
+  getActiveProfile(): Promise<string>;
   guiBrowse(query: string): Promise<CardId[]>;
 
   /** One HTTP request carrying every action; one outcome per action. */

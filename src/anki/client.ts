@@ -454,6 +454,28 @@ export class AnkiClient implements AnkiApi {
     return this.call('getTags');
   }
 
+  async getMediaFilesNames(pattern = '*'): Promise<string[]> {
+    return this.call('getMediaFilesNames', { pattern });
+  }
+
+  async retrieveMediaFile(filename: string): Promise<string | false> {
+    return this.call('retrieveMediaFile', { filename });
+  }
+
+  async storeMediaFile(filename: string, data: string): Promise<string> {
+    const stored = await this.call('storeMediaFile', { filename, data, deleteExisting: false });
+    if (stored === null) throw new AnkiProtocolError('storeMediaFile', 'Anki stored nothing (no file name returned)');
+    return stored;
+  }
+
+  async getProfiles(): Promise<string[]> {
+    return this.call('getProfiles');
+  }
+
+  async getActiveProfile(): Promise<string> {
+    return this.call('getActiveProfile');
+  }
+
   /** Opens Anki's browser on `query`; returns the matching card ids. */
   async guiBrowse(query: string): Promise<CardId[]> {
     return this.call('guiBrowse', { query });

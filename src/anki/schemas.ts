@@ -78,6 +78,13 @@ export const resultSchemas = {
   modelTemplates: z.record(z.string(), z.object({ Front: z.string(), Back: z.string() })),
   modelStyling: z.object({ css: z.string() }),
   getTags: z.array(z.string()),
+  getMediaFilesNames: z.array(z.string()),
+  /** base64 of the file, or `false` when the media folder has no such file. */
+  retrieveMediaFile: z.union([z.string(), z.literal(false)]),
+  /** The name Anki stored the file under (it may differ from the one asked for); `null` only with skipHash. */
+  storeMediaFile: z.string().nullable(),
+  getProfiles: z.array(z.string()),
+  getActiveProfile: z.string(),
   guiBrowse: ids,
   /** Entries are read one by one by the client (`{result, error}` or a bare value). */
   multi: z.array(z.unknown()),

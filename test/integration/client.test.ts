@@ -208,6 +208,26 @@ describe('note types', () => {
   });
 });
 
+describe('media and profiles', () => {
+  it('storeMediaFile keeps a different file of the same name and returns the name Anki used', async () => {
+    const a = Buffer.from('first image').toString('base64');
+    const b = Buffer.from('second image').toString('base64');
+    expect(await client.storeMediaFile('clash.png', a)).toBe('clash.png');
+    expect(await client.storeMediaFile('clash.png', a)).toBe('clash.png'); // same bytes: same file
+    const renamed = await client.storeMediaFile('clash.png', b);
+    expect(renamed).toMatch(/^clash-[0-9a-f]{8}\.png$/);
+    expect(await client.retrieveMediaFile('clash.png')).toBe(a);
+    expect(await client.retrieveMediaFile(renamed)).toBe(b);
+    expect(await client.retrieveMediaFile('missing.png')).toBe(false);
+    expect(await client.getMediaFilesNames('clash*')).toEqual(['clash.png', renamed].sort());
+  });
+
+  it('getProfiles / getActiveProfile', async () => {
+    const active = await client.getActiveProfile();
+    expect(await client.getProfiles()).toContain(active);
+  });
+});
+
 describe('deckQuery against Anki search', () => {
   it('matches the exact deck (no wildcards), with or without sub-decks', async () => {
     const mk = async (deck: string, front: string) => {
