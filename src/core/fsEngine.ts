@@ -10,7 +10,7 @@ import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '..
 import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPath } from '../notes/paths';
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
-import { Saver, type NoteChange, type SaveOutcome, type SaverLog } from './saver';
+import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverLog } from './saver';
 import { contentHash, noteName } from './snapshot';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
@@ -465,6 +465,32 @@ export class FsEngine {
         log?.warn(`Save refused: ${outcome.message}`);
         throw new FsEngineError('noPermissions', outcome.message, { cause: outcome.error });
     }
+  }
+
+  /**
+   * Saves many edited notes as ONE batch of the saver (bulk edits: find and replace), each checked against the
+   * base its request names (what the bulk edit read). Open documents of saved notes get Changed: a clean editor
+   * reloads Anki's new version (and is based on it), a dirty one keeps the user's text and its old base, so
+   * its own save is refused as a conflict instead of overwriting the bulk edit.
+   */
+  async saveMany(reqs: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    const outcomes = await this.saver.saveBatch(reqs);
+    const changed: NoteId[] = [];
+    const decks = new Set<string>();
+    outcomes.forEach((o, i) => {
+      const req = reqs[i];
+      if (!req || o.kind !== 'saved' || o.unchanged) return;
+      changed.push(req.noteId);
+      decks.add(o.note.deck);
+      if (this.store.has(req.noteId)) this.store.apply(o.note);
+      if (o.createdDeck !== undefined) this.invalidateDecks();
+    });
+    if (changed.length > 0) {
+      this.opts.log?.info(`Saved ${changed.length} note(s) in one batch.`);
+      this.fireChanged(changed);
+      this.opts.onCollectionChange?.({ decks: [...decks], notes: changed });
+    }
+    return outcomes;
   }
 
   private trackPath(id: NoteId, path: string): void {
