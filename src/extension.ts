@@ -6,6 +6,7 @@ import { registerAnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerFindReplace } from './ui/findReplace';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const compareWithAnki = (uri: vscode.Uri): Promise<void> => fs.compareWithAnki(uri);
     for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki })) subscribe(d);
+    for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
 
     // Keep the views in step with Anki and with the file system.
     subscribe(

@@ -493,6 +493,18 @@ export class FsEngine {
     return outcomes;
   }
 
+  /**
+   * A bulk edit is about to open these notes' documents (the refactor preview reads them): serve exactly these
+   * versions (no request, whatever the delay), and base the documents on them.
+   */
+  prime(snapshots: readonly NoteSnapshot[]): void {
+    for (const s of snapshots) {
+      const cur = this.store.peek(s.id);
+      if (!cur || cur.hash !== contentHash(s)) this.store.apply(s, { asBase: !this.servedPaths.has(s.id) });
+      this.store.markServed(s.id);
+    }
+  }
+
   private trackPath(id: NoteId, path: string): void {
     let set = this.servedPaths.get(id);
     if (!set) this.servedPaths.set(id, (set = new Set()));

@@ -98,13 +98,17 @@ export async function clozeNoteTypes(client: AnkiApi, noteTypes: readonly string
 }
 
 /** Compiles, reads the scope, plans and validates. Nothing is written. */
-export async function prepareReplace(client: AnkiApi, req: ReplaceRequest, opts: { maxNotes?: number } = {}): Promise<Prepared> {
+export async function prepareReplace(
+  client: AnkiApi,
+  req: ReplaceRequest,
+  opts: { maxNotes?: number; scope?: Awaited<ReturnType<typeof readScope>> } = {},
+): Promise<Prepared> {
   const compiled = compileMatcher(req);
   if (!compiled.ok) return { ok: false, problem: compiled.problem };
   if (Array.isArray(req.fields) && req.fields.length === 0) return { ok: false, problem: { code: 'noFields' } };
   let scope: Awaited<ReturnType<typeof readScope>>;
   try {
-    scope = await readScope(client, req.query, opts.maxNotes);
+    scope = opts.scope ?? (await readScope(client, req.query, opts.maxNotes));
   } catch (e) {
     if (e instanceof AnkiConnectError && /invalid search/i.test(e.serverMessage) && !e.isApiKey) {
       return { ok: false, problem: { code: 'invalidQuery', detail: e.serverMessage } };
