@@ -18,7 +18,7 @@ import { noteName } from '../core/snapshot';
 import type { AnkiFileSystem } from '../fs/index';
 import { renderNote } from '../notes/document';
 import type { NoteSnapshot } from '../notes/model';
-import { documentEdits, lineStarts, positionAt, type EditPart } from '../replace/edits';
+import { documentEdits, lineStarts, positionAt } from '../replace/edits';
 import { compileMatcher, type FindProblem } from '../replace/engine';
 import { fieldNamesIn, type NoteProblem, type ReplacePlan } from '../replace/plan';
 import { prepareReplace, readScope, resultOf, type PrepareProblem, type ReplaceRequest, type ReplaceResult } from '../replace/run';
@@ -92,17 +92,6 @@ export function prepareProblemMessage(p: PrepareProblem): string {
       const more = p.problems.length > 3 ? ' ' + t('({0} more)', p.problems.length - 3) : '';
       return t('Nothing was replaced: {0}{1}', first.join(' '), more);
     }
-  }
-}
-
-function partLabel(part: EditPart): string {
-  switch (part.kind) {
-    case 'field':
-      return part.count === 1 ? t('{0}: 1 replacement', part.name) : t('{0}: {1} replacements', part.name, part.count);
-    case 'tags':
-      return part.count === 1 ? t('Tags: 1 replacement') : t('Tags: {0} replacements', part.count);
-    case 'note':
-      return part.count === 1 ? t('1 replacement') : t('{0} replacements', part.count);
   }
 }
 
@@ -245,10 +234,18 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
     return result;
   };
 
-  const applyWithPreview = async (plan: ReplacePlan): Promise<ReplaceResult> => {
+  const applyWithPreview = async (plan: ReplacePlan, req: ReplaceRequest): Promise<ReplaceResult> => {
     const blocked = blockedBy(plan, true);
     const changes = plan.changes.filter((c) => !blocked.has(c.note.id));
     engine.prime(changes.map((c) => c.note));
+    const count = countMessage(
+      changes.reduce((k, c) => k + c.count, 0),
+      changes.length,
+    );
+    // One label for every entry: the preview's "group by type" view shows one group with the count, whose
+    // checkbox confirms everything; grouped by file, each note (and each change) has its own checkbox.
+    // VS Code shows entries that need confirmation unchecked: nothing is written that the user did not check.
+    const label = t('Find and replace: {0}', count);
     const edit = new vscode.WorkspaceEdit();
     const uris = new Map<NoteId, { uri: vscode.Uri; before: string }>();
     for (const c of changes) {
@@ -263,27 +260,29 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
       for (const e of d.edits) {
         edit.replace(uri, new vscode.Range(pos(e.start), pos(e.end)), e.newText, {
           needsConfirmation: true,
-          label: partLabel(e.part),
-          description: noteName(c.note),
+          label,
+          description: t('"{0}" → "{1}"', req.find, req.replace),
         });
       }
       uris.set(c.note.id, { uri, before: d.before });
     }
-    const count = countMessage(
-      changes.reduce((k, c) => k + c.count, 0),
-      changes.length,
-    );
     log.info(`Find and replace: previewing ${count}.`);
-    void vscode.window.setStatusBarMessage(t('Anki: {0} — review them in the Refactor Preview, then Apply.', count), 15000);
+    void vscode.window.showInformationMessage(
+      t('{0}: check the changes to make in the Refactor Preview (the group, a note or single changes), then Apply. Nothing is written before.', count),
+    );
     const applied = uris.size > 0 ? await vscode.workspace.applyEdit(edit, { isRefactoring: true }) : false;
     const failed: ReplaceResult['failed'] = [...blocked].map(([id, reason]) => ({ id, reason }));
     let saved = 0;
     if (applied) {
-      await engine.settled();
-      for (const [id, { before }] of uris) {
+      // VS Code saves the documents of a refactoring itself when it changed more than one; save any left dirty.
+      const changedDocs = [...uris].flatMap(([id, { before }]) => {
         const doc = openDocOf(id);
-        if (!doc || doc.getText() === before) continue; // every change of this note was unchecked
-        if (doc.isDirty) failed.push({ id, reason: t('not saved yet: save the document to write it to Anki') });
+        return doc && doc.getText() !== before ? [{ id, doc }] : []; // unchanged: every change of it was unchecked
+      });
+      await Promise.all(changedDocs.filter((x) => x.doc.isDirty).map((x) => x.doc.save()));
+      await engine.settled();
+      for (const { id, doc } of changedDocs) {
+        if (doc.isDirty) failed.push({ id, reason: t('not saved: see the message VS Code showed for it; the document keeps the replaced text') });
         else saved++;
       }
     } else {
@@ -323,7 +322,7 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
         void vscode.window.showInformationMessage(t('No matches for "{0}" in the {1} notes of {2}.', req.find, plan.scanned, req.query));
         return { notes: 0, replacements: 0, saved: 0, failed: [] };
       }
-      const result = preview ? await applyWithPreview(plan) : await applyDirect(plan);
+      const result = preview ? await applyWithPreview(plan, req) : await applyDirect(plan);
       report(result);
       return result;
     } catch (e) {
