@@ -104,6 +104,13 @@ export function applyEdits(text: string, edits: ReadonlyArray<{ start: number; e
 export function documentEdits(c: NoteReplacement, render: (n: NoteSnapshot) => string): DocumentEdits {
   const before = render(c.note);
   const after = render(snapshotOf(c));
+  const only = c.fields.length + (c.tags ? 1 : 0) === 1;
+  if (only) {
+    // One part changed (the common case): the document diff is that part's (no extra rendering).
+    const f = c.fields[0];
+    const part: EditPart = f ? { kind: 'field', name: f.name, count: f.matches.length } : { kind: 'tags', count: c.count };
+    return { before, after, edits: diffText(before, after).map((e) => ({ ...e, part })) };
+  }
   const edits: TextEditSpec[] = [];
   for (const f of c.fields) {
     const only: NoteSnapshot = { ...c.note, fields: c.note.fields.map(([n, v]): [string, string] => [n, n === f.name ? f.after : v]) };
