@@ -29,7 +29,7 @@ const notes: NoteSnapshot[] = [...col.notes.values()].slice(0, N).map((n, i) => 
   const fields = col.fieldsOf(n);
   return {
     id: n.id,
-    deck: col.deckOf(n)?.name ?? 'Default',
+    deck: col.deckOf(n) ?? 'Default',
     noteType: col.modelOf(n)?.name ?? 'Basic',
     tags: [...n.tags],
     // every note gets one marker so all N notes change

@@ -2,8 +2,8 @@
 // conflicts per note, validation before anything is sent, open documents after a bulk save.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { prepareReplace, resultOf, saveRequestsOf, type ReplaceRequest } from '../../src/replace/run';
-import { basicNote, bytes, countRequests, makeFixture, rejection, text, uriOf, W, type Fixture } from './fsHelpers';
+import { prepareReplace, resultOf, saveRequestsOf, type ReplaceRequest } from '../../../src/replace/run';
+import { basicNote, bytes, countRequests, makeFixture, rejection, text, uriOf, W, type Fixture } from '../fs/helpers';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
