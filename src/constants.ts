@@ -26,6 +26,7 @@ export const Commands = {
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
   findAndReplace: 'ankiFiles.findAndReplace',
+  openAsDocument: 'ankiFiles.openAsDocument',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
 } as const;
@@ -46,6 +47,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  maxNotesPerDocument: 'ankiFiles.maxNotesPerDocument',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
 } as const;
 
@@ -75,6 +77,7 @@ export const SettingDefaults = {
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
+  maxNotesPerDocument: 5000,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;

@@ -7,6 +7,7 @@ import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
 import { registerFindReplace } from './ui/findReplace';
+import { registerStreamDocuments } from './ui/streamDocument';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
     for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
+    for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

@@ -13,6 +13,7 @@ import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
 import './findReplace.test';
+import './streamDocument.test';
 import './media.test';
 
 interface ResultLine {
