@@ -200,7 +200,7 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
       if (doc.isDirty) {
         blocked.set(c.note.id, t('{0} has unsaved changes in VS Code: save or revert it, then replace again. Nothing was changed.', noteName(c.note)));
       } else if (forPreview && doc.getText() !== renderNote(c.note)) {
-        blocked.set(c.note.id, t('{0} is open in an editor that shows another version: it reloads now; replace again. Nothing was changed.', noteName(c.note)));
+        blocked.set(c.note.id, t('{0} is open in an editor that shows another version than Anki\'s: revert it (File: Revert File), then replace again. Nothing was changed.', noteName(c.note)));
       }
     }
     return blocked;
@@ -323,7 +323,11 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
         return { notes: 0, replacements: 0, saved: 0, failed: [] };
       }
       const result = preview ? await applyWithPreview(plan, req) : await applyDirect(plan);
-      report(result);
+      if (preview && result.saved === 0 && result.failed.length === 0) {
+        void vscode.window.showInformationMessage(t('Nothing was replaced: the preview was discarded, or no change was checked.'));
+      } else {
+        report(result);
+      }
       return result;
     } catch (e) {
       if (e instanceof UserError) {

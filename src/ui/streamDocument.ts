@@ -90,7 +90,6 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
           t('{0} note(s) saved; {1} not saved (underlined at their blocks; the document keeps your text), e.g. {2}', saved, failed.length, failed[0]?.message ?? ''),
         );
       }
-      changed.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     },
     readDirectory: () => [],
     createDirectory: () => {
