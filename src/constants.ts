@@ -49,6 +49,7 @@ export const Settings = {
   checkOnFocus: 'ankiFiles.checkOnFocus',
   maxNotesPerDocument: 'ankiFiles.maxNotesPerDocument',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
 } as const;
 
 export const ContextKeys = {
@@ -78,6 +79,7 @@ export const SettingDefaults = {
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
   maxNotesPerDocument: 5000,
+  offlineCacheMaxSizeMB: 200,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;

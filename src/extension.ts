@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LOG_CHANNEL_NAME } from './constants';
 import { DeckListing } from './core/listing';
@@ -10,6 +11,7 @@ import { registerFindReplace } from './ui/findReplace';
 import { registerStreamDocuments } from './ui/streamDocument';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
+import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -28,11 +30,16 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
   };
   const log = subscribe(vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true }));
   const session = subscribe(new Session(context.secrets, log));
+  // Reads are kept (per AnkiConnect address and profile) so decks and notes can be read while Anki is closed.
+  if (context.globalStorageUri.scheme === 'file') {
+    session.attachOffline(subscribe(new OfflineCache(path.join(context.globalStorageUri.fsPath, 'offline'), context.globalState, log)));
+  } else log.info(`No offline cache: the extension's storage is not on disk (${context.globalStorageUri.scheme}:)`);
   const fs = registerAnkiFileSystem(context, session);
 
   try {
     const listing = new DeckListing(() => session.client);
-    const search = new SearchEngine({ api: () => session.client, deckOfNote: (id) => listing.deckOfNote(id) });
+    // Search needs Anki (never answered from the offline cache).
+    const search = new SearchEngine({ api: () => session.liveClient, deckOfNote: (id) => listing.deckOfNote(id) });
     const decks = subscribe(new DecksView(listing, session, fs));
     const results = subscribe(new SearchResultsView(search, session, fs));
     subscribe(registerStatusBar(session));

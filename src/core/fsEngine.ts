@@ -77,6 +77,8 @@ export interface EngineLog extends SaverLog {
 
 export interface FsEngineOptions {
   client: () => AnkiApi;
+  /** The client a save reads its conflict check through and writes with (never an offline cache); default `client`. */
+  writeClient?: () => AnkiApi;
   codec: NoteCodec;
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
@@ -155,7 +157,7 @@ export class FsEngine {
     this.now = opts.now ?? Date.now;
     this.store = new NoteStore({ client: opts.client, render: (n) => opts.codec.render(n), now: this.now });
     const saverOpts: ConstructorParameters<typeof Saver>[0] = {
-      client: opts.client,
+      client: opts.writeClient ?? opts.client,
       base: (id) => {
         const b = this.store.base(id);
         return b ? { snapshot: b.snapshot, hash: b.hash } : undefined;

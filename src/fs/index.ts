@@ -97,6 +97,9 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
       else if (doc.uri.scheme === ANKI_CURRENT_SCHEME) currentTexts.delete(doc.uri.path);
     }),
     session.onDidChangeClient(() => provider.engine.reset()),
+    session.onDidChangeState((s) => {
+      if (s.kind === 'connected') provider.releaseCached();
+    }),
   );
 
   const openPaths = (): string[] =>
