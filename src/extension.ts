@@ -11,6 +11,8 @@ import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
 import { registerHistory } from './ui/history';
 import { registerPreview, type PreviewHandle } from './ui/preview/index';
+import { registerFindReplace } from './ui/findReplace';
+import { registerStreamDocuments } from './ui/streamDocument';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { OfflineCache } from './ui/offlineCache';
@@ -75,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     })) {
       subscribe(d);
     }
+    for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
+    for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

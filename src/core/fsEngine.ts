@@ -465,6 +465,7 @@ export class FsEngine {
         notes.push(id);
         decks.add(o.note.deck);
         if (req.base) decks.add(req.base.snapshot.deck);
+        if (o.createdDeck !== undefined) this.invalidateDecks();
         if (this.store.has(id) && this.store.apply(o.note).changed) changed.push(id);
       } else if ((o.kind === 'conflict' || o.kind === 'verifyFailed') && this.store.has(id)) {
         if (this.store.apply(o.current).changed) changed.push(id);
@@ -549,6 +550,18 @@ export class FsEngine {
       await f();
     } catch (e) {
       this.opts.log?.warn(`Save journal: could not record an outcome: ${String(e)}`);
+    }
+  }
+
+  /**
+   * A bulk edit is about to open these notes' documents (the refactor preview reads them): serve exactly these
+   * versions (no request, whatever the delay), and base the documents on them.
+   */
+  prime(snapshots: readonly NoteSnapshot[]): void {
+    for (const s of snapshots) {
+      const cur = this.store.peek(s.id);
+      if (!cur || cur.hash !== contentHash(s)) this.store.apply(s, { asBase: !this.servedPaths.has(s.id) });
+      this.store.markServed(s.id);
     }
   }
 

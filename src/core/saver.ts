@@ -36,6 +36,11 @@ export function isEmptyChange(c: NoteChange): boolean {
   return (c.fields === undefined || Object.keys(c.fields).length === 0) && c.tags === undefined && c.deck === undefined;
 }
 
+/** A save request's own base (`SaveRequest.base`): a version the caller read, checked by content. */
+export function baseOf(snapshot: NoteSnapshot): { snapshot: NoteSnapshot; hash: string } {
+  return { snapshot, hash: contentHash(snapshot) };
+}
+
 export interface SaveRequest {
   noteId: NoteId;
   edited: EditedNote;

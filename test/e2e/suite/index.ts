@@ -13,6 +13,8 @@ import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
 import './history.test';
+import './findReplace.test';
+import './streamDocument.test';
 import './media.test';
 import './preview.test';
 
