@@ -1,6 +1,8 @@
-// Playwright helpers for driving the VS Code web workbench (code-server 4.139.1 = VS Code 1.139.1).
-// Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are pinned to
-// that version (scripts/vscode-runtime.sh) and kept in this one file.
+// Playwright helpers for driving the VS Code web workbench, on both runtimes of scripts/vscode-runtime.sh:
+// code-server 4.139.1 = VS Code 1.139.1 and code-server 4.90.3 = VS Code 1.90.2 (E2E_VSCODE=1.90).
+// Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are kept in
+// this one file and must hold on both versions; where the DOM differs, detect what is there (never branch on
+// the version number).
 
 import { sleep, waitFor } from '../../../scripts/lib/harness.mjs';
 
