@@ -67,6 +67,11 @@ if (missing.length) {
 
 installExitHandlers({ name: 'e2e', overallTimeoutMs });
 
+if (runtime.name !== 'current' && env.E2E_UPDATE_SCREENSHOT) {
+  log('E2E_UPDATE_SCREENSHOT ignored: the README image comes from the current VS Code');
+  delete env.E2E_UPDATE_SCREENSHOT;
+}
+
 fs.mkdirSync(outDir, { recursive: true });
 for (const f of fs.readdirSync(outDir)) if (/\.(png|log|jsonl)$/.test(f)) fs.rmSync(path.join(outDir, f), { force: true });
 
