@@ -10,8 +10,9 @@
 # usage: scripts/vscode-runtime.sh [all|current|1.90]...   (default: all; both install in parallel)
 #
 # Needs from apt: g++ make python3 and libkrb5-dev (the 'kerberos' addon); for 1.90 also ripgrep (see below).
-# Chromium is checked by the runners. Each runtime is cached: nothing is done when its stamp exists. A stalled
-# npm install is killed after VSCODE_RT_TIMEOUT seconds (default 900) and retried once. Each target directory
+# Chromium is checked by the runners. Each runtime is cached: nothing is done when its stamp exists. An npm
+# install that makes no progress (no CPU, no I/O) for VSCODE_RT_STALL_TIMEOUT seconds (default 300), or runs
+# over VSCODE_RT_TIMEOUT (default 3600), is killed and retried once. Each target directory
 # is removed and rebuilt when its stamp is missing, so each runtime has a directory of its own.
 #
 # code-server 4.90.3 pitfalls handled here:
@@ -23,7 +24,8 @@
 #     experimental "basic env"/"nogc env" types (CPPFLAGS below).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TIMEOUT_S="${VSCODE_RT_TIMEOUT:-900}"
+STALL_S="${VSCODE_RT_STALL_TIMEOUT:-300}" # an npm install whose processes neither use CPU nor do I/O this long is stalled
+TIMEOUT_S="${VSCODE_RT_TIMEOUT:-3600}"    # hard limit per attempt
 
 # name  dir  node  code-server
 CURRENT=(current "$ROOT/.vscode-runtime" "${VSCODE_RT_NODE:-24.21.0}" "${VSCODE_RT_CODE_SERVER:-4.139.1}")
@@ -56,13 +58,48 @@ installed() { # installed <name> <dir> <node> <cs>
     [ -f "$2/cs/node_modules/code-server/out/node/entry.js" ]
 }
 
-# Runs a command bounded by the timeout (killing what it started), retrying once.
+# Progress signature of process group $1: each process's CPU seconds and bytes read/written (sockets included).
+group_progress() {
+  local p
+  for p in $(ps -e -o pgid=,pid= | awk -v g="$1" '$1 == g { print $2 }'); do
+    printf '%s:%s:%s ' "$p" "$(ps -o times= -p "$p" 2>/dev/null | tr -d ' ')" \
+      "$(awk '/^(rchar|wchar)/ { printf "%s,", $2 }' "/proc/$p/io" 2>/dev/null)"
+  done
+}
+
+# Runs a command in its own process group; kills the group when it makes no progress (no CPU, no I/O) for
+# STALL_S seconds or runs longer than TIMEOUT_S. A slow install on a busy machine is not a stalled one: a
+# fixed time limit killed a progressing code-server install at 900 s under a load of 25 on 2 cores.
+run_watched() {
+  local pid wd rc=0
+  setsid "$@" & pid=$!
+  trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 130' INT TERM
+  (
+    last="$(group_progress "$pid")"; idle=0; start=$SECONDS
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 10
+      now="$(group_progress "$pid")"
+      if [ "$now" != "$last" ]; then last="$now"; idle=0; else idle=$((idle + 10)); fi
+      if [ "$idle" -ge "$STALL_S" ] || [ $((SECONDS - start)) -ge "$TIMEOUT_S" ]; then
+        echo "vscode-runtime: no progress for ${idle}s (or over ${TIMEOUT_S}s in all): stopping it" >&2
+        kill -TERM -- "-$pid" 2>/dev/null; sleep 10; kill -KILL -- "-$pid" 2>/dev/null
+        exit 0
+      fi
+    done
+  ) & wd=$!
+  wait "$pid" || rc=$?
+  kill "$wd" 2>/dev/null; wait "$wd" 2>/dev/null || true
+  trap - INT TERM
+  return "$rc"
+}
+
+# Runs an npm install under the stall watchdog, retrying once.
 install_bounded() {
   local what="$1"; shift
   local attempt
   for attempt in 1 2; do
-    if timeout --kill-after=10 "$TIMEOUT_S" "$@"; then return 0; fi
-    echo "vscode-runtime: $what install attempt $attempt failed or stalled (limit ${TIMEOUT_S}s)" >&2
+    if run_watched "$@"; then return 0; fi
+    echo "vscode-runtime: $what install attempt $attempt failed or stalled" >&2
   done
   return 1
 }
