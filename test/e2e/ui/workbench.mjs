@@ -64,6 +64,16 @@ export function decksPane(page) {
     .first();
 }
 
+/**
+ * Texts of the side bar's view descriptions (TreeView.description). VS Code 1.139 renders a view's description in
+ * its pane header and, when the view is alone in its container, also in the container's title; VS Code 1.90
+ * renders it only in the pane header, which a single view's container hides (the description is set, but only
+ * in the DOM). Reading every `.description` of the side bar holds on both.
+ */
+export async function viewDescriptions(page) {
+  return page.locator('.part.sidebar .pane-header .description, .part.sidebar .composite.title .description').allTextContents();
+}
+
 export function treeItem(scope, name) {
   const re = name instanceof RegExp ? name : new RegExp(`^${escapeRe(name)}`);
   return scope.getByRole('treeitem', { name: re });
