@@ -25,6 +25,7 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  openPreview: 'ankiFiles.openPreview',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
   undoLastSave: 'ankiFiles.undoLastSave',
@@ -50,6 +51,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  previewEnableScripts: 'ankiFiles.preview.enableScripts',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
   offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
   historyMaxVersions: 'ankiFiles.history.maxVersions',
@@ -84,6 +86,7 @@ export const SettingDefaults = {
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
+  previewEnableScripts: false,
   offlineCacheMaxSizeMB: 200,
   historyMaxVersions: 50_000,
   historyMaxSizeMB: 100,
@@ -103,3 +106,6 @@ export const ItemContext = {
 
 /** Mime type VS Code uses for drags inside the Decks view. */
 export const DECKS_TREE_MIME = 'application/vnd.code.tree.ankifiles.decks';
+
+/** Webview panel type of the card preview. */
+export const PREVIEW_VIEW_TYPE = 'ankiFiles.preview';

@@ -3,13 +3,14 @@ import * as vscode from 'vscode';
 import { LOG_CHANNEL_NAME, Settings, SettingDefaults } from './constants';
 import { DeckListing } from './core/listing';
 import { SearchEngine } from './core/search';
-import { registerAnkiFileSystem } from './fs/index';
+import { registerAnkiFileSystem, type AnkiFileSystem } from './fs/index';
 import { readProfile, SaveHistory } from './journal/history';
 import { Journal } from './journal/journal';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
 import { registerHistory } from './ui/history';
+import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { OfflineCache } from './ui/offlineCache';
@@ -20,6 +21,8 @@ import { registerStatusBar } from './ui/statusBar';
 /** Returned by `activate` only in test mode (the in-host end-to-end suite inspects the views through it). */
 export interface AnkiFilesTestApi {
   readonly decks: DecksView;
+  readonly preview: PreviewHandle;
+  readonly fs: AnkiFileSystem;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -60,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     subscribe(registerStatusBar(session));
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
-    for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
+    const preview = registerPreview(context, { session, fs });
+    for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh: () => preview.refresh() })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
     for (const d of registerHistory({
       session,
@@ -77,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -14,6 +14,7 @@ import './commands.test';
 import './decksView.test';
 import './history.test';
 import './media.test';
+import './preview.test';
 import './runtime.test';
 
 interface ResultLine {
