@@ -3,6 +3,7 @@
 // user settings, process-group cleanup. Node 20, no dependencies beyond Node built-ins.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,12 +193,29 @@ export function installExitHandlers({ name, overallTimeoutMs = 0 } = {}) {
 
 // ---- AnkiConnect test server ---------------------------------------------------------------------
 
+/**
+ * POST over a fresh connection each time (no keep-alive agent): the test server, like AnkiConnect, closes a
+ * connection after its reply, and fetch's keep-alive reuse of a closed socket fails at random ("fetch failed").
+ */
+export function postText(url, body) {
+  const data = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
 /** One AnkiConnect request (API version 6) over real HTTP. Throws on a transport error or `error !== null`. */
 export async function anki(url, action, params) {
   const body = { action, version: 6 };
   if (params !== undefined) body.params = params;
-  const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
-  const json = await res.json();
+  const json = JSON.parse((await postText(url, JSON.stringify(body))).text);
   if (json.error !== null && json.error !== undefined) throw new Error(`AnkiConnect ${action}: ${json.error}`);
   return json.result;
 }
@@ -207,15 +225,15 @@ export async function anki(url, action, params) {
  * Returns the `result` of the answer; throws with the server's message when it reports an error.
  */
 export async function control(controlUrl, op, args = {}) {
-  const res = await fetch(controlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...args, op }) });
-  const text = await res.text();
+  const res = await postText(controlUrl, JSON.stringify({ ...args, op }));
+  const text = res.text;
   let json;
   try {
     json = JSON.parse(text);
   } catch {
     throw new Error(`control ${op}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
   }
-  if (!res.ok || json.error) throw new Error(`control ${op}: ${json.error ?? `HTTP ${res.status}`}`);
+  if (res.status !== 200 || json.error) throw new Error(`control ${op}: ${json.error ?? `HTTP ${res.status}`}`);
   return json.result;
 }
 

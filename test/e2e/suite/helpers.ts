@@ -4,6 +4,7 @@
 //   ANKI_FILES_TEST_SERVER   http://127.0.0.1:PORT       (AnkiConnect API of the test server)
 //   ANKI_FILES_TEST_CONTROL  http://127.0.0.1:CONTROL    (its control port: faults, simulated Anki edits, stats)
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'anki-files.anki-files';
@@ -44,16 +45,32 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
   }
 }
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
+/**
+ * POST over a fresh connection each time (node:http, no agent): the test server, like AnkiConnect, closes a
+ * connection after its reply, and a keep-alive client (fetch) that reuses the closed socket fails at random
+ * ("fetch failed").
+ */
+function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown; text: string }> {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, json, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
 }
 
 function field(obj: unknown, key: string): unknown {
