@@ -152,6 +152,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     try {
       await fs.createDeck(name.trim());
       await decks.refresh();
+      await decks.revealDeck(name.trim());
     } catch (e) {
       fail(t('Could not create the deck "{0}"', name), e);
     }
@@ -218,6 +219,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         try {
           await session.client.guiBrowse(query);
+          const what = isElement(el) && el.kind === 'deck' ? t('the deck "{0}"', el.name) : t('the selected notes');
+          void vscode.window.showInformationMessage(t('Anki\'s Browser now shows {0}. Switch to Anki to see it.', what));
         } catch (e) {
           fail(t('Could not open Anki\'s Browser'), e);
         }
@@ -416,7 +419,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (needsAnki && !(await ensureConnected())) return;
         await run(...args);
       } catch (e) {
-        fail(t('"{0}" failed', id), e);
+        session.log.error(`Command ${id} failed: ${describeAnkiError(e).message}`);
+        fail(t('Could not finish that'), e);
       }
     }),
   );

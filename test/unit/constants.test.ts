@@ -32,6 +32,12 @@ describe('package.json ↔ src/constants.ts', () => {
     expect(c.viewsContainers.activitybar.map((x) => x.id)).toEqual([VIEW_CONTAINER]);
   });
 
+  it('the rejected-key welcome view offers Set API Key, Clear API Key (the fix when Anki has no key) and Retry', () => {
+    const w = c.viewsWelcome.find((x) => x.when === 'ankiFiles.connection == apiKey')!;
+    const text = nls[w.contents.replace(/%/g, '')] ?? '';
+    for (const id of [Commands.setApiKey, Commands.clearApiKey, Commands.retryConnection]) expect(text).toContain(`(command:${id})`);
+  });
+
   it('every setting\'s default in package.json is the one the code uses (SettingDefaults)', () => {
     for (const [k, id] of Object.entries(Settings)) {
       if (k === 'section') continue;

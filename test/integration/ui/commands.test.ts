@@ -103,6 +103,10 @@ describe('commands', () => {
     expect(box.validate?.('Brand new')).toBeUndefined();
     expect(srv.collection.deckByName('Spanish::Idioms')).toBeDefined();
     expect(decks.listing.tree!.byName.has('Spanish::Idioms')).toBe(true);
+    // and the Decks view reveals (selects) it
+    const reveal = (decks.view as unknown as { reveals: Array<{ element: unknown; options: unknown }> }).reveals.at(-1)!;
+    expect(reveal.element).toEqual({ kind: 'deck', name: 'Spanish::Idioms' });
+    expect(reveal.options).toMatchObject({ select: true });
   });
 
   it('New Sub-deck pre-fills the parent and insists on it', async () => {
@@ -128,8 +132,10 @@ describe('commands', () => {
     srv.stats.reset();
     await run(Commands.openInAnki, note);
     expect(srv.stats.actions['guiBrowse']).toBe(1);
+    expect(shimUi.messages.at(-1)).toMatchObject({ level: 'info', message: "Anki's Browser now shows the selected notes. Switch to Anki to see it." });
     await run(Commands.openInAnki, decks.deckElement(SAMPLE_DECKS.kanji));
     expect(srv.stats.actions['guiBrowse']).toBe(2);
+    expect(shimUi.messages.at(-1)!.message).toBe(`Anki's Browser now shows the deck "${SAMPLE_DECKS.kanji}". Switch to Anki to see it.`);
   });
 
   it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it, refreshes, and its document is deleted', async () => {
