@@ -3,7 +3,7 @@
 // "Compare with Anki's Version", and document open/close/change tracking.
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
-import { SCHEME } from '../constants';
+import { Commands, SCHEME } from '../constants';
 import { notesCodec } from '../core/codec';
 import type { CollectionChange, MoveReport } from '../core/fsEngine';
 import { shortLabel } from '../core/snapshot';
@@ -40,7 +40,23 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
   subs.push(diagnostics);
   const isDirty = (uri: vscode.Uri): boolean =>
     vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isClosed && d.uri.toString() === uri.toString());
-  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty });
+  const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString());
+  // Opening a note while Anki is down: say so once per outage, with Retry; the editor opens by itself later.
+  let toldUnreachable = false;
+  const onOpenWhileUnreachable = (): void => {
+    if (toldUnreachable) return;
+    toldUnreachable = true;
+    const retry = vscode.l10n.t('Retry');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t('Anki is not running, so the note could not be opened. Start Anki (with AnkiConnect): the note opens by itself when Anki answers.'),
+        retry,
+      )
+      .then((choice) => {
+        if (choice === retry) void vscode.commands.executeCommand(Commands.retryConnection);
+      });
+  };
+  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty, isOpen, onOpenWhileUnreachable });
   subs.push(provider);
   subs.push(vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
@@ -97,6 +113,11 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
       else if (doc.uri.scheme === ANKI_CURRENT_SCHEME) currentTexts.delete(doc.uri.path);
     }),
     session.onDidChangeClient(() => provider.engine.reset()),
+    session.onDidChangeState((state) => {
+      if (state.kind !== 'connected') return;
+      toldUnreachable = false;
+      provider.releaseWaiting();
+    }),
   );
 
   const openPaths = (): string[] =>

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { AnkiTransportError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -47,6 +48,14 @@ export interface ProviderOptions {
    * check, another extension) must not count as the editor having loaded Anki's newer version.
    */
   isDirty?: (uri: vscode.Uri) => boolean;
+  /**
+   * Whether `uri` has an open text document. A note that is not open yet and cannot be read because Anki is
+   * unreachable is reported as not found (see `run`), so VS Code's editor re-opens it by itself when the
+   * provider reports it created (`anki answers again` → `releaseWaiting`).
+   */
+  isOpen?: (uri: vscode.Uri) => boolean;
+  /** A note could not be opened because Anki is unreachable (the glue says so, once per outage). */
+  onOpenWhileUnreachable?: (uri: vscode.Uri, error: unknown) => void;
 }
 
 export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
@@ -59,11 +68,15 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly session: FsSession;
   private readonly diagnostics: DiagnosticsSink | undefined;
   private readonly isDirty: (uri: vscode.Uri) => boolean;
+  private readonly opts: ProviderOptions;
+  /** Notes that could not be opened while Anki was unreachable (reported created when it answers). */
+  private readonly waiting = new Set<string>();
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
     this.diagnostics = opts.diagnostics;
     this.isDirty = opts.isDirty ?? (() => false);
+    this.opts = opts;
     const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
       client: () => this.session.client,
       codec: opts.codec,
@@ -105,8 +118,24 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     } catch (e) {
       const cause = e instanceof FsEngineError ? e.cause : e;
       if (isConnectionFailure(cause)) this.session.reportFailure?.(cause);
+      const unreachable = e instanceof AnkiTransportError || (e instanceof FsEngineError && e.kind === 'unavailable');
+      if ((op === 'stat' || op === 'readFile') && unreachable && this.engine.noteIdOf(uri.path) !== undefined && !this.opts.isOpen?.(uri)) {
+        // Opening a note while Anki is down: "not found" makes VS Code's editor wait for the note and open it
+        // by itself once we report it created (Anki answers again); the glue says what is wrong.
+        this.waiting.add(uri.path);
+        this.opts.onOpenWhileUnreachable?.(uri, cause);
+        throw vscode.FileSystemError.FileNotFound(toFileSystemError(e, op, uri.path, this.session.log).message);
+      }
       throw toFileSystemError(e, op, uri.path, this.session.log);
     }
+  }
+
+  /** Anki answers again: the notes that could not be opened meanwhile are reported created (their editors open). */
+  releaseWaiting(): void {
+    if (this.waiting.size === 0) return;
+    const uris = [...this.waiting].map((p) => this.uriFor(p));
+    this.waiting.clear();
+    this.fileEmitter.fire(uris.map((uri) => ({ type: vscode.FileChangeType.Created, uri })));
   }
 
   // --- FileSystemProvider

@@ -22,6 +22,10 @@ export interface Fixture {
   diagnostics: Map<string, readonly vscode.Diagnostic[]>;
   /** URIs (as strings) whose editor the test declares dirty (unsaved changes). */
   dirty: Set<string>;
+  /** URIs (as strings) the test declares open in an editor (dirty ones count as open too). */
+  open: Set<string>;
+  /** Notes the provider could not open because Anki was unreachable (`onOpenWhileUnreachable`). */
+  unreachableOpens: string[];
   /** Called after every HTTP request the client makes (tests arm faults from here). */
   onRequest: ((e: RequestEvent) => void) | undefined;
   close(): Promise<void>;
@@ -60,9 +64,19 @@ export async function makeFixture(
     delete: (uri) => diagnostics.delete(uri.toString()),
   };
   const dirty = new Set<string>();
+  const open = new Set<string>();
+  const unreachableOpens: string[] = [];
   const provider = new AnkiFileSystemProvider(
     { client, log },
-    { codec: notesCodec, diagnostics: sink, saveWindowMs: 10, canonicalDelayMs: 30, isDirty: (uri) => dirty.has(uri.toString()) },
+    {
+      codec: notesCodec,
+      diagnostics: sink,
+      saveWindowMs: 10,
+      canonicalDelayMs: 30,
+      isDirty: (uri) => dirty.has(uri.toString()),
+      isOpen: (uri) => open.has(uri.toString()) || dirty.has(uri.toString()),
+      onOpenWhileUnreachable: (uri) => void unreachableOpens.push(uri.path),
+    },
   );
   const events: vscode.FileChangeEvent[] = [];
   provider.onDidChangeFile((e) => events.push(...e));
@@ -77,6 +91,8 @@ export async function makeFixture(
     collectionChanges,
     diagnostics,
     dirty,
+    open,
+    unreachableOpens,
     close: async () => {
       provider.dispose();
       await srv.close();
