@@ -25,6 +25,8 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  insertMedia: 'ankiFiles.insertMedia',
+  addMediaFile: 'ankiFiles.addMediaFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -43,6 +45,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
 } as const;
 
 export const ContextKeys = {
@@ -70,6 +73,7 @@ export const SettingDefaults = {
   pageSize: DEFAULT_PAGE_SIZE,
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
+  mediaMaxUploadSizeMB: 4,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;

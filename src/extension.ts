@@ -7,6 +7,7 @@ import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
 import { registerListeners } from './ui/listeners';
+import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
+    for (const d of registerMedia({ session })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

@@ -90,8 +90,10 @@ async function firstNote(deck: string): Promise<NoteElement> {
 }
 
 describe('commands', () => {
-  it('every manifest command is registered', () => {
-    for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(true);
+  it('every manifest command is registered (those of feature modules by their own register functions)', () => {
+    // src/ui/media.ts registers these; the e2e tier checks that activation registers every command.
+    const elsewhere = new Set<string>([Commands.insertMedia, Commands.addMediaFile]);
+    for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
 
   it('New Deck validates the name and creates the deck; the tree shows it', async () => {
