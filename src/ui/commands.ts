@@ -11,6 +11,7 @@ import { firstFieldHtml } from '../core/snapshot';
 import type { DecksView } from '../tree/decksView';
 import type { Element, NoteUris } from '../tree/items';
 import type { SearchResultsView } from '../tree/searchResultsView';
+import { closeNoteTabs, openDraft } from './editors';
 import type { Session } from './session';
 
 /** The parts of the `anki:` file system the commands use (src/fs/index.ts `AnkiFileSystem`). */
@@ -186,8 +187,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           const noteType = await vscode.window.showQuickPick(models, { placeHolder: t('Note type of the new note in {0}', deck) });
           if (noteType === undefined) return;
           const fieldNames = await session.client.modelFieldNames(noteType);
-          const uri = await fs.createDraft(deck, noteType, fieldNames);
-          await vscode.commands.executeCommand('vscode.open', uri);
+          const uri = fs.createDraft(deck, noteType, fieldNames);
+          await openDraft(uri, fieldNames[0]);
         } catch (e) {
           fail(t('Could not start a new note'), e);
         }
@@ -264,6 +265,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         try {
           const deleted = await fs.deleteNotes(ids);
           results.forget(deleted);
+          await closeNoteTabs(deleted, (uri) => fs.noteIdOf(uri));
           await decks.refresh();
         } catch (e) {
           fail(t('Could not delete the note'), e);

@@ -124,7 +124,8 @@ describe('commands', () => {
     shimUi.answers.push('Basic');
     await run(Commands.newNote, decks.deckElement(SAMPLE_DECKS.verbs));
     expect(drafts.at(-1)).toEqual({ deck: SAMPLE_DECKS.verbs, noteType: 'Basic', fieldNames: ['Front', 'Back'] });
-    expect(shimUi.commands.find((c) => c.command === 'vscode.open')).toBeDefined();
+    // pinned, not a preview tab
+    expect(shimUi.commands.find((c) => c.command === 'vscode.open')?.args[1]).toEqual({ preview: false });
   });
 
   it('Copy Note ID puts the id on the clipboard; Open in Anki browses nid:', async () => {
@@ -145,6 +146,13 @@ describe('commands', () => {
     const path = `/${SAMPLE_DECKS.capitals.split('::').join('/')}/n.${note.note.id}.yaml`;
     await engine.readFile(path);
     fileEvents.length = 0;
+    // its tab (clean) closes once it is deleted; another note's tab and a dirty tab of it stay
+    const tabs = vscode.window.tabGroups as unknown as { all: Array<{ tabs: Array<{ input: unknown; isDirty: boolean }> }>; closed: unknown[] };
+    const own = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path })), isDirty: false };
+    const dirtyOwn = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path })), isDirty: true };
+    const other = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path: '/X/n.1.yaml' })), isDirty: false };
+    tabs.all[0]!.tabs = [own, dirtyOwn, other];
+    tabs.closed.length = 0;
     await run(Commands.deleteNote, note);
     expect(srv.collection.getNote(note.note.id)).toBeDefined();
     const ask = shimUi.messages.find((m) => m.level === 'warning')!;
@@ -155,6 +163,8 @@ describe('commands', () => {
     expect(srv.collection.getNote(note.note.id)).toBeUndefined();
     expect(decks.listing.tree!.byName.get(SAMPLE_DECKS.capitals)!.totalCount).toBe(before - 1);
     expect(fileEvents).toEqual([{ kind: 'deleted', path }]);
+    expect(tabs.closed).toEqual([own]);
+    expect(tabs.all[0]!.tabs).toEqual([dirtyOwn, other]);
   });
 
   it('Show All Results fills the Search Results view', async () => {
