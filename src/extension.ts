@@ -6,6 +6,7 @@ import { registerAnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerConflictCommands } from './ui/conflict';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
+    for (const d of registerConflictCommands({ session, fs })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).

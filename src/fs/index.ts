@@ -30,6 +30,8 @@ export interface AnkiFileSystem {
   deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]>;
   /** Moves notes to `deck`: each note's cards in the deck it is moved from (`from`, else its own deck) move. */
   moveNotes(ids: readonly NoteId[], deck: string, opts?: { from?: (id: NoteId) => string | undefined }): Promise<MoveReport>;
+  /** A save was refused because the note changed in Anki since the editor loaded it (the conflict flow). */
+  readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri>;
   /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
 }
@@ -93,11 +95,8 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     currentChanged.fire(left);
     const label = shortLabel(name) || uri.path.slice(uri.path.lastIndexOf('/') + 1);
     await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0} (Anki) ↔ Your Version', label));
-    // The editor stays dirty; saving now replaces Anki's version with the user's text. VS Code itself may
-    // first say the file is newer (Anki's copy changed size since the editor loaded it): Overwrite proceeds.
-    session.log.info(
-      `Compared ${uri.path} with Anki's version. Saving now replaces Anki's version with your text (if VS Code says the file is newer, choose Overwrite).`,
-    );
+    // The editor stays dirty; Keep Mine / Take Anki's (the diff editor's title) finish in one step.
+    session.log.info(`Compared ${uri.path} with Anki's version: Keep Mine saves your text over it, Take Anki's reverts to it.`);
   };
 
   // Track documents: live validation of documents with problems, forget closed ones.
@@ -137,5 +136,6 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     deleteNotes: (ids) => provider.engine.deleteNotes(ids),
     moveNotes: (ids, deck, opts) => provider.engine.moveNotes(ids, deck, opts),
     onDidChangeCollection: provider.onDidChangeCollection,
+    onDidRefuseConflictingSave: provider.onDidRefuseConflictingSave,
   };
 }

@@ -63,6 +63,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly fileEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]> = this.fileEmitter.event;
   private readonly collectionEmitter = new vscode.EventEmitter<CollectionChange>();
+  private readonly conflictEmitter = new vscode.EventEmitter<vscode.Uri>();
+  /** A save was refused because the note changed in Anki since the editor loaded it. */
+  readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
   readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
   private readonly session: FsSession;
@@ -93,6 +96,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.engine.dispose();
     this.fileEmitter.dispose();
     this.collectionEmitter.dispose();
+    this.conflictEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
@@ -173,6 +177,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
         this.session.log.debug?.(`writeFile ${uri.path}: ${r.summary}`);
       } catch (e) {
         if (e instanceof FsEngineError && e.kind === 'invalid') this.diagnostics?.set(uri, toDiagnostics(e.problems));
+        if (e instanceof FsEngineError && e.kind === 'conflict') this.conflictEmitter.fire(uri);
         throw e;
       }
     });

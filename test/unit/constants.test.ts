@@ -50,6 +50,14 @@ describe('package.json ↔ src/constants.ts', () => {
     }
   });
 
+  it('every image the README shows is shipped in the VSIX (.vscodeignore allowlist), so the extension page is not broken', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const allow = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').map((l) => l.trim());
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '').filter((u) => !/^https?:/.test(u));
+    expect(images.length).toBeGreaterThan(0);
+    for (const img of images) expect(allow, img).toContain(`!${img}`);
+  });
+
   it('the rejected-key welcome view offers Set API Key, Clear API Key (the fix when Anki has no key) and Retry', () => {
     const w = c.viewsWelcome.find((x) => x.when === 'ankiFiles.connection == apiKey')!;
     const text = nls[w.contents.replace(/%/g, '')] ?? '';

@@ -13,6 +13,7 @@ import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
 import './media.test';
+import './conflict.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -12,13 +12,14 @@ async function openNoteById(page, noteId) {
   await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
 }
 
+/** Types `text` into the open QuickPick and accepts the first (best) match. */
 async function pick(page, text) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 30000 });
   await input.fill(text);
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
-  await row.click();
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
 }
 
 export const tests = [
