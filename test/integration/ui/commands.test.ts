@@ -175,6 +175,22 @@ describe('commands', () => {
     expect(shimUi.commands).toContainEqual({ command: 'setContext', args: ['ankiFiles.hasSearchResults', true] });
   });
 
+  it('Retry on a Search Results error re-runs the search (not the Decks view\'s Refresh)', async () => {
+    const ids = srv.collection.findNotes('tag:verb');
+    await srv.faults.refuseConnections(true);
+    try {
+      await results.show('tag:verb', ids);
+    } finally {
+      await srv.faults.refuseConnections(false);
+    }
+    const error = results.getChildren().find((e) => e.kind === 'info')!;
+    const cmd = results.getTreeItem(error).command!;
+    expect(cmd).toMatchObject({ command: Commands.showAllResults, arguments: ['tag:verb'] });
+    await run(cmd.command, ...(cmd.arguments ?? []));
+    expect(results.getChildren().filter((k) => k.kind === 'note').length).toBe(Math.min(200, ids.length));
+    expect(results.getChildren().some((k) => k.kind === 'info')).toBe(false);
+  });
+
   it('with Anki down: commands explain themselves (one message with the fix), Refresh shows the welcome view instead', async () => {
     await srv.faults.refuseConnections(true);
     try {
