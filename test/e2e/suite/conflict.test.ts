@@ -10,9 +10,9 @@ async function plainNotes(skip: number): Promise<{ id: number; fieldName: string
   const infos = await notesInfo(ids.slice(0, 300));
   const plain = infos.flatMap((n) => {
     const first = Object.entries(n.fields).sort((a, b) => a[1].order - b[1].order)[0];
-    return first && /^[A-Za-z][A-Za-z0-9 ]{3,40}$/.test(first[1].value) ? [{ id: n.noteId, fieldName: first[0], value: first[1].value }] : [];
+    return first && /^[A-Za-z][A-Za-z0-9 ]{3,80}$/.test(first[1].value) ? [{ id: n.noteId, fieldName: first[0], value: first[1].value }] : [];
   });
-  const n = plain[skip];
+  const n = plain.at(-1 - skip); // from the end: other suites take the first ones
   assert.ok(n, 'not enough notes with a plain first field');
   return n;
 }
@@ -29,6 +29,27 @@ async function conflicted(skip: number): Promise<{ editor: vscode.TextEditor; no
   assert.equal(saved, false, 'the save went through although the note changed in Anki');
   return { editor, note, mine, theirs };
 }
+
+describe('one note, one tab', () => {
+  before(async () => {
+    await activateExtension();
+  });
+  afterEach(async () => {
+    await closeAllEditors();
+  });
+
+  it('opening a note that is already open under another path (an older label) reveals the open one', async () => {
+    const note = await plainNotes(4);
+    const real = await findNoteUri(note.id);
+    const other = real.with({ path: real.path.replace(/[^/]*(\.\d+\.yaml)$/, 'an older label$1') });
+    assert.notEqual(other.toString(), real.toString());
+    await openEditor(other);
+    await vscode.commands.executeCommand('ankiFiles.openNoteById', note.id);
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === other.toString(), 'the open document to be revealed', 15000);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.endsWith(`.${note.id}.yaml`));
+    assert.equal(tabs.length, 1, 'a second tab of the same note was opened');
+  });
+});
 
 describe('the conflict flow: Keep Mine / Take Anki\'s', () => {
   before(async () => {

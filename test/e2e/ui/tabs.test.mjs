@@ -40,6 +40,15 @@ export const tests = [
       await openNoteById(page, ids[0]);
       await sleep(500);
       assert.equal(await tab(page, 'New Basic note').count(), 1, 'the draft tab was replaced: it opened as a preview');
+      // once saved, the draft becomes the note's own document: one tab named after the note, no draft name
+      await draft.click();
+      await page.keyboard.press('Control+s');
+      const [id] = await until(async () => {
+        const found = await server.anki('findNotes', { query: '"Front:Typed right away"' });
+        return found.length === 1 ? found : undefined;
+      }, 'the note to be added', 30000, 500);
+      await tab(page, `Typed right away.${id}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
+      await tab(page, 'New Basic note').first().waitFor({ state: 'detached', timeout: 15000 });
     },
   },
   {
