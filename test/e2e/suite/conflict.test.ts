@@ -39,7 +39,8 @@ describe('one note, one tab', () => {
   });
 
   it('opening a note that is already open under another path (an older label) reveals the open one', async () => {
-    const note = await plainNotes(4);
+    const ids = await findNotes('deck:*');
+    const note = { id: ids[ids.length - 10] ?? 0 };
     const real = await findNoteUri(note.id);
     const other = real.with({ path: real.path.replace(/[^/]*(\.\d+\.yaml)$/, 'an older label$1') });
     assert.notEqual(other.toString(), real.toString());
@@ -60,7 +61,7 @@ describe('the conflict flow: Keep Mine / Take Anki\'s', () => {
   });
 
   it('Keep Mine saves the editor\'s text over Anki\'s version in one step; the editor is clean and shows it', async () => {
-    const { editor, note, mine } = await conflicted(1);
+    const { editor, note, mine } = await conflicted(0);
     await vscode.commands.executeCommand('ankiFiles.keepMine', editor.document.uri);
     const [after] = await notesInfo([note.id]);
     assert.equal(after?.fields[note.fieldName]?.value, mine);
@@ -69,7 +70,7 @@ describe('the conflict flow: Keep Mine / Take Anki\'s', () => {
   });
 
   it('Take Anki\'s reverts the editor to Anki\'s version in one step; nothing is written', async () => {
-    const { editor, note, theirs } = await conflicted(2);
+    const { editor, note, theirs } = await conflicted(1);
     await vscode.commands.executeCommand('ankiFiles.takeAnkis', editor.document.uri);
     await waitFor(() => !editor.document.isDirty, 'the editor to be clean after Take Anki\'s', 15000);
     assert.ok(editor.document.getText().includes(theirs), 'the editor does not show Anki\'s version');
@@ -78,7 +79,7 @@ describe('the conflict flow: Keep Mine / Take Anki\'s', () => {
   });
 
   it('after Compare with Anki\'s Version, Keep Mine finishes in the diff editor and closes it', async () => {
-    const { editor, note, mine } = await conflicted(3);
+    const { editor, note, mine } = await conflicted(2);
     await vscode.commands.executeCommand('ankiFiles.compareWithAnki', editor.document.uri);
     const isDiff = (): boolean => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff));
     await waitFor(() => isDiff(), 'the compare editor to open', 15000);
