@@ -7,12 +7,13 @@ import {
   notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, visibleEditorLines,
 } from './workbench.mjs';
 
-const plain = (v) => /^[A-Za-z][A-Za-z0-9 ]{3,40}$/.test(v);
+// plain text, up to 80 characters (earlier UI tests append words to the first plain notes)
+const plain = (v) => /^[A-Za-z][A-Za-z0-9 ]{3,80}$/.test(v);
 
 async function pickNote(server, pred, skip = 0) {
   const ids = await server.anki('findNotes', { query: 'deck:*' });
   const infos = await server.anki('notesInfo', { notes: ids.slice(0, 400) });
-  const n = infos.filter(pred)[skip];
+  const n = infos.filter(pred).at(-1 - skip); // from the end: other UI tests take the first ones
   if (!n) throw new Error('no matching note in the test collection');
   const decksOf = await server.anki('getDecks', { cards: n.cards.slice(0, 1) });
   return { note: n, deck: Object.keys(decksOf)[0] };
@@ -43,7 +44,7 @@ export const tests = [
     async run({ page, server, log }) {
       await closeAllEditors(page);
       await clearNotifications(page);
-      const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value), 3);
+      const { note } = await pickNote(server, (n) => plain(firstField(n)[1].value), 1);
       const [fieldName, { value }] = firstField(note);
       await openNoteById(page, note.noteId);
       await cursorToEndOfLineWith(page, value);
@@ -71,7 +72,7 @@ export const tests = [
     async run({ page, server, log }) {
       await closeAllEditors(page);
       await clearNotifications(page);
-      const { note, deck } = await pickNote(server, (n) => plain(firstField(n)[1].value), 1);
+      const { note, deck } = await pickNote(server, (n) => plain(firstField(n)[1].value), 2);
       const pane = await openAnkiView(page);
       let level = 1;
       for (const seg of deck.split('::')) {

@@ -33,6 +33,8 @@ export const tests = [
       await pick(page, 'Basic');
       const draft = tab(page, 'New Basic note').first();
       await draft.waitFor({ state: 'visible', timeout: 30000 });
+      // the cursor is put after "  Front: " (line 7, column 10) once the draft is shown: wait for the status bar to say so
+      await page.locator('.statusbar-item').filter({ hasText: /Ln 7, Col 10\b/ }).first().waitFor({ state: 'visible', timeout: 15000 });
       await page.keyboard.type('Typed right away');
       await until(async () => (await visibleEditorLines(page)).some((l) => /^\s*Front: Typed right away$/.test(l)), 'the typed text to land in the first field', 15000);
       // pinned: opening another note does not replace the draft's tab (a preview tab would be replaced)
