@@ -10,8 +10,8 @@ import {
 // plain text, up to 80 characters (earlier UI tests append words to the first plain notes)
 const plain = (v) => /^[A-Za-z][A-Za-z0-9 ]{3,80}$/.test(v);
 
-async function pickNote(server, pred, skip = 0) {
-  const ids = await server.anki('findNotes', { query: 'deck:*' });
+async function pickNote(server, pred, skip = 0, query = 'deck:*') {
+  const ids = await server.anki('findNotes', { query });
   const infos = await server.anki('notesInfo', { notes: ids.slice(0, 400) });
   const n = infos.filter(pred).at(-1 - skip); // from the end: other UI tests take the first ones
   if (!n) throw new Error('no matching note in the test collection');
@@ -72,8 +72,11 @@ export const tests = [
     async run({ page, server, log }) {
       await closeAllEditors(page);
       await clearNotifications(page);
-      const { note, deck } = await pickNote(server, (n) => plain(firstField(n)[1].value), 2);
+      // outside Default (its sample notes repeat labels): a deck whose tree item is unambiguous
+      const { note, deck } = await pickNote(server, (n) => plain(firstField(n)[1].value), 0, 'deck:* -deck:Default');
       const pane = await openAnkiView(page);
+      // earlier tests leave decks expanded: collapse them so the deck path is on screen (the tree is virtual)
+      await page.locator('.part.sidebar .pane-header [aria-label^="Collapse All"], .part.sidebar .title-actions [aria-label^="Collapse All"]').first().click({ timeout: 5000 }).catch(() => {});
       let level = 1;
       for (const seg of deck.split('::')) {
         await expand(pane.locator(`[role="treeitem"][aria-level="${level}"]`).filter({ hasText: new RegExp(`^\\s*${escapeRe(seg)}`) }).first());
