@@ -48,6 +48,16 @@ const run = (cmd, args, what) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`${what} failed (exit code ${r.status ?? r.signal})`);
 };
+/** Like `run`, but its output (esbuild's summary, vsce's file tree) is shown only when it fails. */
+const runQuiet = (cmd, args, what) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${what} failed (exit code ${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+};
+/** True when fontconfig knows a font for Japanese (else Japanese text shows as boxes in the browser). */
+const hasCjkFont = () => {
+  const r = spawnSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' });
+  return r.status !== 0 || (r.stdout ?? '').trim() !== ''; // no fontconfig: cannot tell, say nothing
+};
 
 // ---- 1. system packages for the runtime install --------------------------------------------------
 function missingSystemPackages() {
@@ -94,12 +104,11 @@ try {
     say('building and packing the extension (VSIX)');
     const vsix = path.join(tmp, 'anki-files.vsix');
     try {
-      run(process.execPath, ['esbuild.mjs', '--production'], 'the production build');
-      run(path.join(root, 'node_modules/.bin/vsce'),
+      runQuiet(process.execPath, ['esbuild.mjs', '--production'], 'the production build');
+      runQuiet(path.join(root, 'node_modules/.bin/vsce'),
         ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsix], 'vsce package');
       const r = codeServerCli(['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env: csEnv });
       if (r.status !== 0) throw new Error(`installing the VSIX failed:\n${r.output}`);
-      say('installed the VSIX into a private extensions folder');
     } catch (e) {
       say(`${e.message}; loading the source folder as a development extension instead`);
       dev = true;
@@ -107,7 +116,7 @@ try {
   }
   if (dev) {
     say('building the extension');
-    run(process.execPath, ['esbuild.mjs'], 'the build');
+    runQuiet(process.execPath, ['esbuild.mjs'], 'the build');
   }
 
   // ---- 3. test server + code-server --------------------------------------------------------------
@@ -127,10 +136,11 @@ try {
   const host = opt.host === '0.0.0.0' ? os.hostname() : opt.host;
   let url = `http://${host}:${port}/?folder=${encodeURIComponent(workspace)}`;
   if (dev) url += `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${host}:${port}${root}`]]))}`;
-  console.log('');
-  say(`AnkiConnect test server: ${server.url} (${opt.notes} notes; control port ${server.controlUrl})`);
-  say(`VS Code (code-server ${cs.base}), Anki Files ${dev ? 'as a development extension' : 'installed from the VSIX'}`);
+  say(`ready: ${opt.notes} sample notes, Anki Files ${dev ? 'as a development extension' : 'installed from its VSIX'} (logs in ${tmp})`);
+  if (!hasCjkFont()) say('no Japanese font found, so Japanese notes show as boxes: apt-get install fonts-noto-cjk');
   console.log(`\n  Open ${url}\n  then click the Anki icon in the activity bar.   Ctrl+C stops everything.\n`);
+  void server;
+  void cs;
   await new Promise(() => {}); // until Ctrl+C (the exit handlers clean up)
 } catch (e) {
   console.error(`demo: ${e.message}`);

@@ -17,6 +17,8 @@ export const Commands = {
   revealActiveNote: 'ankiFiles.revealActiveNote',
   openNoteById: 'ankiFiles.openNoteById',
   compareWithAnki: 'ankiFiles.compareWithAnki',
+  keepMine: 'ankiFiles.keepMine',
+  takeAnkis: 'ankiFiles.takeAnkis',
   setApiKey: 'ankiFiles.setApiKey',
   clearApiKey: 'ankiFiles.clearApiKey',
   retryConnection: 'ankiFiles.retryConnection',

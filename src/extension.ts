@@ -13,6 +13,7 @@ import { registerHistory } from './ui/history';
 import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerFindReplace } from './ui/findReplace';
 import { registerStreamDocuments } from './ui/streamDocument';
+import { registerConflictCommands } from './ui/conflict';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { OfflineCache } from './ui/offlineCache';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const preview = registerPreview(context, { session, fs });
     for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh: () => preview.refresh() })) subscribe(d);
+    for (const d of registerConflictCommands({ session, fs })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
     for (const d of registerHistory({
       session,

@@ -50,7 +50,7 @@ export class AnkiConnectError extends Error {
     } else if (isNoCollection) {
       message = 'Anki is running but no collection is open: open a profile in Anki and try again.';
     } else {
-      message = `AnkiConnect could not do "${action}": ${serverMessage}`;
+      message = `Anki reported an error: ${serverMessage}`; // the action is in `action` (and the log), not in the message
     }
     super(message);
     this.action = action;

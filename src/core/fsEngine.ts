@@ -134,7 +134,7 @@ function addNoteMessage(serverMessage: string, note: NewNoteDraft): string {
   const first = note.fields[0];
   const firstName = first?.[0] ?? 'first field';
   if (serverMessage.includes('duplicate')) {
-    return `Anki refused to add this note: a note of type ${note.noteType} with the same ${firstName} already exists (Anki treats it as a duplicate). Change ${firstName}, or find the existing note with "Anki: Search". Your text is kept.`;
+    return `Anki refused to add this note: a note of type ${note.noteType} with the same ${firstName} already exists (Anki treats it as a duplicate). Change ${firstName}, or find the existing note with "Anki: Search Notes…". Your text is kept.`;
   }
   if (serverMessage.includes('it is empty')) {
     return `Anki cannot add this note because its first field (${firstName}) is empty. Fill in ${firstName} and save again. Your text is kept.`;

@@ -26,18 +26,28 @@ export class FsEngineError extends Error {
 }
 
 /**
- * `Line 7, column 3: <problem>` for the first few problems, as one message (each problem a sentence).
- * Problems that are consequences (a field reported missing because it was misspelt) come after the others.
+ * `Line 7, column 3: <problem>` for the first two problems, as one message (each problem a sentence), then
+ * `(and 1 more problem: see the Problems panel.)`. Identical sentences on one line (YAML often reports one
+ * mistake twice) count once. Problems that are consequences (a field reported missing because it was
+ * misspelt) come after the others.
  */
-export function problemsMessage(problems: readonly DocumentProblem[], max = 3): string {
+export function problemsMessage(problems: readonly DocumentProblem[], max = 2): string {
   const rank = (p: DocumentProblem) => (p.code === 'missingField' || p.code === 'missingKey' ? 1 : 0);
-  const sorted = [...problems].sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column);
   const sentence = (m: string) => {
     const t = m.trim();
     return /[.!?…]$/.test(t) ? t : `${t}.`;
   };
-  const shown = sorted.slice(0, max).map((p) => `Line ${p.line}, column ${p.column}: ${sentence(p.message)}`);
-  const rest = problems.length - shown.length;
-  const more = rest > 0 ? ` (${rest} more problem${rest === 1 ? '' : 's'}: see the Problems panel.)` : '';
+  const seen = new Set<string>();
+  const unique = [...problems]
+    .sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column)
+    .filter((p) => {
+      const key = `${p.line}\u0000${sentence(p.message)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const shown = unique.slice(0, max).map((p) => `Line ${p.line}, column ${p.column}: ${sentence(p.message)}`);
+  const rest = unique.length - shown.length;
+  const more = rest > 0 ? ` (and ${rest} more problem${rest === 1 ? '' : 's'}: see the Problems panel.)` : '';
   return shown.join(' ') + more;
 }

@@ -133,7 +133,7 @@ interface Work {
 }
 
 const RESOLVE_HINT =
-  'Your text is kept. Run "Anki: Compare with Anki\'s Version" to see both, or revert (File: Revert File) to take Anki\'s version.';
+  'Your text is kept: choose Keep Mine or Take Anki\'s (or compare them first) in the Anki Files message or in "Anki: Compare with Anki\'s Version".';
 
 function listFields(names: string[]): string {
   return `${names.length === 1 ? 'field' : 'fields'} ${names.join(', ')}`;

@@ -21,6 +21,20 @@ function notReachableMessage(e: AnkiTransportError): string {
   }
 }
 
+/**
+ * A `FileSystemError` of kind Unknown whose name is empty. VS Code reports a failed save as "Failed to save
+ * 'x': Unable to write file '<uri>' (<error.toString()>)", and `toString()` of a named error is
+ * "<name>: <message>" — "Unknown (FileSystemError): …" for an unnamed kind. With an empty name the user reads
+ * our sentence right after the wrapper. (The kind only matters to VS Code for the named kinds: not found,
+ * exists, permissions…, which keep their names. Whatever the kind, VS Code offers Retry, Save As… and Discard
+ * for a failed write; only its own "file is newer" check drops Save As.)
+ */
+function unnamed(message: string): vscode.FileSystemError {
+  const err = new vscode.FileSystemError(message);
+  err.name = '';
+  return err;
+}
+
 /** Maps anything thrown by the engines or the client to a `FileSystemError` with a specific message. */
 export function toFileSystemError(e: unknown, op: string, path: string, log?: ErrorLog): vscode.FileSystemError {
   if (e instanceof vscode.FileSystemError) return e;
@@ -42,7 +56,7 @@ export function toFileSystemError(e: unknown, op: string, path: string, log?: Er
       case 'invalid':
       case 'conflict':
       case 'failed':
-        return new vscode.FileSystemError(e.message);
+        return unnamed(e.message);
     }
   }
   const d = describeAnkiError(e);
@@ -54,9 +68,9 @@ export function toFileSystemError(e: unknown, op: string, path: string, log?: Er
   if (e instanceof AnkiConnectError) {
     if (e.isApiKey) return vscode.FileSystemError.NoPermissions(e.message);
     if (e.isNoCollection) return vscode.FileSystemError.Unavailable(e.message);
-    return new vscode.FileSystemError(e.message);
+    return unnamed(e.message);
   }
-  if (e instanceof AnkiUnsupportedError) return new vscode.FileSystemError(e.message);
+  if (e instanceof AnkiUnsupportedError) return unnamed(e.message);
   log?.error(`${op} ${path}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  return new vscode.FileSystemError(`${op} failed: ${d.message}`);
+  return unnamed(d.message);
 }

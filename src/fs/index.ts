@@ -3,11 +3,12 @@
 // "Compare with Anki's Version", and document open/close/change tracking.
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
-import { SCHEME } from '../constants';
+import { Commands, SCHEME } from '../constants';
 import { notesCodec } from '../core/codec';
 import type { CollectionChange, EngineJournal, MoveReport } from '../core/fsEngine';
 import { shortLabel } from '../core/snapshot';
 import type { AnkiSession } from '../session';
+import { parsePath } from '../notes/paths';
 import { toFileSystemError } from './errors';
 import { AnkiFileSystemProvider } from './provider';
 
@@ -30,8 +31,26 @@ export interface AnkiFileSystem {
   deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]>;
   /** Moves notes to `deck`: each note's cards in the deck it is moved from (`from`, else its own deck) move. */
   moveNotes(ids: readonly NoteId[], deck: string, opts?: { from?: (id: NoteId) => string | undefined }): Promise<MoveReport>;
+  /** A save was refused because the note changed in Anki since the editor loaded it (the conflict flow). */
+  readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri>;
   /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
+}
+
+/** Replaces a saved draft's editor by the note's own document, at the same selection and scroll position. */
+async function followSavedDraft(draft: vscode.TextDocument, target: vscode.Uri): Promise<void> {
+  if (target.toString() === draft.uri.toString()) return;
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === draft);
+  const selection = editor?.selection;
+  const top = editor?.visibleRanges[0]?.start;
+  const tabs = vscode.window.tabGroups.all.flatMap((g) =>
+    g.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === draft.uri.toString()),
+  );
+  const column = tabs[0]?.group.viewColumn;
+  const opened = await vscode.window.showTextDocument(target, { preview: false, ...(column !== undefined ? { viewColumn: column } : {}), ...(selection ? { selection } : {}) });
+  if (top) opened.revealRange(new vscode.Range(top, top), vscode.TextEditorRevealType.AtTop);
+  const stale = tabs.filter((t) => !t.isDirty);
+  if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);
 }
 
 export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession, journal?: EngineJournal): AnkiFileSystem {
@@ -40,7 +59,23 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
   subs.push(diagnostics);
   const isDirty = (uri: vscode.Uri): boolean =>
     vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isClosed && d.uri.toString() === uri.toString());
-  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty, ...(journal ? { journal } : {}) });
+  const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString());
+  // Opening a note while Anki is down: say so once per outage, with Retry; the editor opens by itself later.
+  let toldUnreachable = false;
+  const onOpenWhileUnreachable = (): void => {
+    if (toldUnreachable) return;
+    toldUnreachable = true;
+    const retry = vscode.l10n.t('Retry');
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t('Anki is not running, so the note could not be opened. Start Anki (with AnkiConnect): the note opens by itself when Anki answers.'),
+        retry,
+      )
+      .then((choice) => {
+        if (choice === retry) void vscode.commands.executeCommand(Commands.retryConnection);
+      });
+  };
+  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty, isOpen, onOpenWhileUnreachable, ...(journal ? { journal } : {}) });
   subs.push(provider);
   subs.push(vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
@@ -77,11 +112,8 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     currentChanged.fire(left);
     const label = shortLabel(name) || uri.path.slice(uri.path.lastIndexOf('/') + 1);
     await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0} (Anki) ↔ Your Version', label));
-    // The editor stays dirty; saving now replaces Anki's version with the user's text. VS Code itself may
-    // first say the file is newer (Anki's copy changed size since the editor loaded it): Overwrite proceeds.
-    session.log.info(
-      `Compared ${uri.path} with Anki's version. Saving now replaces Anki's version with your text (if VS Code says the file is newer, choose Overwrite).`,
-    );
+    // The editor stays dirty; Keep Mine / Take Anki's (the diff editor's title) finish in one step.
+    session.log.info(`Compared ${uri.path} with Anki's version: Keep Mine saves your text over it, Take Anki's reverts to it.`);
   };
 
   // Track documents: live validation of documents with problems, forget closed ones.
@@ -97,8 +129,28 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
       else if (doc.uri.scheme === ANKI_CURRENT_SCHEME) currentTexts.delete(doc.uri.path);
     }),
     session.onDidChangeClient(() => provider.engine.reset()),
-    session.onDidChangeState((s) => {
-      if (s.kind === 'connected') provider.releaseCached();
+    session.onDidChangeState((state) => {
+      if (state.kind !== 'connected') return;
+      toldUnreachable = false;
+      provider.releaseWaiting();
+      provider.releaseCached();
+    }),
+  );
+
+  const openUriOf = (noteId: NoteId): vscode.Uri | undefined =>
+    vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.scheme === SCHEME && provider.noteIdOf(d.uri) === noteId)?.uri;
+
+  // A new note, once saved, becomes that note's document: its tab moves to the note's own path (name, deck
+  // breadcrumb, no draft name), with the cursor and scroll kept.
+  subs.push(
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.uri.scheme !== SCHEME || parsePath(doc.uri.path).kind !== 'newNote') return;
+      const id = provider.noteIdOf(doc.uri);
+      const note = id === undefined ? undefined : provider.engine.store.peek(id)?.snapshot;
+      if (id === undefined || !note) return;
+      void followSavedDraft(doc, provider.uriForNote(note.deck, note.fields[0]?.[1] ?? '', id)).catch((e: unknown) =>
+        session.log.debug(`Saved draft ${doc.uri.path}: ${String(e)}`),
+      );
     }),
   );
 
@@ -111,7 +163,9 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
       provider.engine.retainOpen(openPaths());
       await provider.checkForChanges();
     },
-    uriForNote: (deck, sortFieldHtml, noteId) => provider.uriForNote(deck, sortFieldHtml, noteId),
+    // One note, one tab: a note already open (under any path: its label or deck may have changed since, or it
+    // is a saved draft) is opened where it is.
+    uriForNote: (deck, sortFieldHtml, noteId) => openUriOf(noteId) ?? provider.uriForNote(deck, sortFieldHtml, noteId),
     noteIdOf: (uri) => provider.noteIdOf(uri),
     createDraft: (deck, noteType, fieldNames) => provider.createDraft(deck, noteType, fieldNames),
     compareWithAnki,
@@ -119,5 +173,6 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     deleteNotes: (ids) => provider.engine.deleteNotes(ids),
     moveNotes: (ids, deck, opts) => provider.engine.moveNotes(ids, deck, opts),
     onDidChangeCollection: provider.onDidChangeCollection,
+    onDidRefuseConflictingSave: provider.onDidRefuseConflictingSave,
   };
 }

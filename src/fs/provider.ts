@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { AnkiTransportError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -53,6 +54,14 @@ export interface ProviderOptions {
   isDirty?: (uri: vscode.Uri) => boolean;
   /** The save journal (src/journal): every write is recorded before it is sent. */
   journal?: EngineJournal;
+  /**
+   * Whether `uri` has an open text document. A note that is not open yet and cannot be read because Anki is
+   * unreachable is reported as not found (see `run`), so VS Code's editor re-opens it by itself when the
+   * provider reports it created (`anki answers again` → `releaseWaiting`).
+   */
+  isOpen?: (uri: vscode.Uri) => boolean;
+  /** A note could not be opened because Anki is unreachable (the glue says so, once per outage). */
+  onOpenWhileUnreachable?: (uri: vscode.Uri, error: unknown) => void;
 }
 
 export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
@@ -60,6 +69,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly fileEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]> = this.fileEmitter.event;
   private readonly collectionEmitter = new vscode.EventEmitter<CollectionChange>();
+  private readonly conflictEmitter = new vscode.EventEmitter<vscode.Uri>();
+  /** A save was refused because the note changed in Anki since the editor loaded it. */
+  readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
   readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
   private readonly session: FsSession;
@@ -67,11 +79,15 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly isDirty: (uri: vscode.Uri) => boolean;
   /** Paths whose last read was answered while Anki was closed (from the offline cache): read-only. */
   private readonly fromCache = new Set<string>();
+  private readonly opts: ProviderOptions;
+  /** Notes that could not be opened while Anki was unreachable (reported created when it answers). */
+  private readonly waiting = new Set<string>();
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
     this.diagnostics = opts.diagnostics;
     this.isDirty = opts.isDirty ?? (() => false);
+    this.opts = opts;
     const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
       client: () => this.session.client,
       writeClient: () => this.session.liveClient ?? this.session.client,
@@ -90,6 +106,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.engine.dispose();
     this.fileEmitter.dispose();
     this.collectionEmitter.dispose();
+    this.conflictEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
@@ -115,8 +132,24 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     } catch (e) {
       const cause = e instanceof FsEngineError ? e.cause : e;
       if (isConnectionFailure(cause)) this.session.reportFailure?.(cause);
+      const unreachable = e instanceof AnkiTransportError || (e instanceof FsEngineError && e.kind === 'unavailable');
+      if ((op === 'stat' || op === 'readFile') && unreachable && this.engine.noteIdOf(uri.path) !== undefined && !this.opts.isOpen?.(uri)) {
+        // Opening a note while Anki is down: "not found" makes VS Code's editor wait for the note and open it
+        // by itself once we report it created (Anki answers again); the glue says what is wrong.
+        this.waiting.add(uri.path);
+        this.opts.onOpenWhileUnreachable?.(uri, cause);
+        throw vscode.FileSystemError.FileNotFound(toFileSystemError(e, op, uri.path, this.session.log).message);
+      }
       throw toFileSystemError(e, op, uri.path, this.session.log);
     }
+  }
+
+  /** Anki answers again: the notes that could not be opened meanwhile are reported created (their editors open). */
+  releaseWaiting(): void {
+    if (this.waiting.size === 0) return;
+    const uris = [...this.waiting].map((p) => this.uriFor(p));
+    this.waiting.clear();
+    this.fileEmitter.fire(uris.map((uri) => ({ type: vscode.FileChangeType.Created, uri })));
   }
 
   // --- FileSystemProvider
@@ -175,6 +208,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
         this.session.log.debug?.(`writeFile ${uri.path}: ${r.summary}`);
       } catch (e) {
         if (e instanceof FsEngineError && e.kind === 'invalid') this.diagnostics?.set(uri, toDiagnostics(e.problems));
+        if (e instanceof FsEngineError && e.kind === 'conflict') this.conflictEmitter.fire(uri);
         throw e;
       }
     });

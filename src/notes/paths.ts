@@ -13,6 +13,7 @@
 // Glue code must build URIs from these paths with `Uri.from({ scheme: 'anki', path })` / `uri.with({ path })`
 // and read them back from `uri.path`, never by concatenating strings into `Uri.parse` (`#` and `?` are
 // legal in deck names and are kept readable here).
+import { htmlToText } from './plainText';
 
 import type { NoteId } from '../anki/api';
 import { DECK_SEPARATOR } from './deckName';
@@ -118,45 +119,12 @@ export function parsePath(path: string): ParsedPath {
 // ---------------------------------------------------------------------------------------------------------
 // Labels
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003',
-  thinsp: '\u2009', ndash: '–', mdash: '—', hellip: '…', laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’',
-  ldquo: '“', rdquo: '”', sbquo: '‚', bdquo: '„', copy: '©', reg: '®', trade: '™', deg: '°', middot: '·',
-  times: '×', divide: '÷', bull: '•', shy: '', zwj: '\u200d', zwnj: '\u200c', larr: '←', rarr: '→',
-  uarr: '↑', darr: '↓', harr: '↔', minus: '−', plusmn: '±', micro: 'µ', para: '¶', sect: '§', euro: '€',
-  pound: '£', yen: '¥', cent: '¢', frac12: '½', frac14: '¼', frac34: '¾', sup2: '²', sup3: '³',
-};
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});/g, (whole, body: string) => {
-    if (body.startsWith('#')) {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
-      return String.fromCodePoint(code);
-    }
-    return NAMED_ENTITIES[body] ?? NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
-
-const BLOCK_TAGS = 'br|div|p|li|ul|ol|tr|td|th|table|h[1-6]|hr|blockquote|pre|section|article|header|footer|dt|dd';
-const BLOCK_TAG_RE = new RegExp(`</?(?:${BLOCK_TAGS})\\b[^>]*>`, 'gi');
-
 /**
- * Plain text of a field's HTML for labels: comments, `<script>`/`<style>` blocks and tags removed (block
- * tags become a space), `[sound:…]` dropped, entities decoded (named and numeric), whitespace collapsed.
+ * Plain text of a field's HTML for labels (see `htmlToText`: tags, comments, scripts and ruby readings
+ * dropped, entities decoded, cloze deletions shown as their text, `[sound:…]` dropped, whitespace collapsed).
  */
 export function stripHtml(html: string): string {
-  if (!/[<&[]/.test(html)) return html.replace(/\s+/g, ' ').trim(); // plain text: nothing to strip or decode
-  return decodeEntities(
-    html
-      .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
-      .replace(/<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
-      .replace(BLOCK_TAG_RE, ' ')
-      .replace(/<\/?[a-zA-Z][^>]*>/g, '')
-      .replace(/\[sound:[^\]]*\]/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
+  return htmlToText(html);
 }
 
 // Characters that break paths here or on common file systems (when a note is copied to disk), or that are

@@ -7,6 +7,7 @@ import { isConnectionFailure } from '../core/connection';
 import { parentDeckName } from '../core/deckTree';
 import type { MoveReport } from '../core/fsEngine';
 import { DeckListing, type ChangeReport, type NoteSummary } from '../core/listing';
+import { sameDeck } from '../notes/deckName';
 import { parsePath } from '../notes/paths';
 import type { AnkiSession } from '../session';
 import {
@@ -323,6 +324,15 @@ export class DecksView
       return false;
     }
     await this.view.reveal(this.noteElement(deck, note), { select: opts.select ?? true, focus: opts.focus ?? false });
+    return true;
+  }
+
+  /** Selects (and expands the parents of) a deck the tree lists, e.g. one just created. */
+  async revealDeck(name: string): Promise<boolean> {
+    if (!this.listing.tree) await this.loadTree();
+    const node = [...(this.listing.tree?.byName.values() ?? [])].find((d) => sameDeck(d.name, name));
+    if (!node) return false;
+    await this.view.reveal(this.deckElement(node.name), { select: true, focus: false, expand: false });
     return true;
   }
 

@@ -23,7 +23,15 @@ export type NoteElement = {
   readonly id: string;
 };
 export type MoreElement = { readonly kind: 'more'; readonly owner: string; remaining: number; readonly parentDeck: string | undefined };
-export type InfoElement = { readonly kind: 'info'; readonly key: string; readonly text: string; readonly parentDeck: string | undefined; readonly error: boolean };
+export type InfoElement = {
+  readonly kind: 'info';
+  readonly key: string;
+  readonly text: string;
+  readonly parentDeck: string | undefined;
+  readonly error: boolean;
+  /** What clicking an error item retries (default: Refresh). */
+  readonly retry?: { readonly command: string; readonly arguments: readonly unknown[] };
+};
 export type Element = DeckElement | NoteElement | MoreElement | InfoElement;
 
 export function deckItemId(node: DeckNode): string {
@@ -128,6 +136,8 @@ export function infoItem(el: InfoElement): vscode.TreeItem {
   item.contextValue = ItemContext.message;
   item.iconPath = new vscode.ThemeIcon(el.error ? 'warning' : 'info');
   item.tooltip = el.text;
-  if (el.error) item.command = { command: Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [] };
+  if (el.error) {
+    item.command = { command: el.retry?.command ?? Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [...(el.retry?.arguments ?? [])] };
+  }
   return item;
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { describeAnkiError } from '../anki/errors';
-import { ContextKeys, Views } from '../constants';
+import { Commands, ContextKeys, Views } from '../constants';
 import type { PagedNotes } from '../core/listing';
 import { resolveDecks, type SearchEngine } from '../core/search';
 import type { AnkiSession } from '../session';
@@ -112,7 +112,15 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
       (note): NoteElement => ({ kind: 'note', key: `search:${note.id}`, note, parentDeck: undefined, id: `note:${note.id}` }),
     );
     if (this.error !== undefined) {
-      out.push({ kind: 'info', key: 'search-error', text: vscode.l10n.t('Could not load the results: {0}', this.error), parentDeck: undefined, error: true });
+      out.push({
+        kind: 'info',
+        key: 'search-error',
+        text: vscode.l10n.t('Could not load the results: {0}', this.error),
+        parentDeck: undefined,
+        error: true,
+        // Retry runs the search again (Refresh would only reload the Decks view)
+        retry: { command: Commands.showAllResults, arguments: [this.results.query] },
+      });
     }
     if (p.hasMore) out.push({ kind: 'more', owner: 'search', parentDeck: undefined, remaining: p.total - p.items.length });
     return out;

@@ -11,6 +11,7 @@ import { firstFieldHtml } from '../core/snapshot';
 import type { DecksView } from '../tree/decksView';
 import type { Element, NoteUris } from '../tree/items';
 import type { SearchResultsView } from '../tree/searchResultsView';
+import { closeNoteTabs, openDraft } from './editors';
 import type { Session } from './session';
 
 /** The parts of the `anki:` file system the commands use (src/fs/index.ts `AnkiFileSystem`). */
@@ -154,6 +155,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     try {
       await fs.createDeck(name.trim());
       await decks.refresh();
+      await decks.revealDeck(name.trim());
     } catch (e) {
       fail(t('Could not create the deck "{0}"', name), e);
     }
@@ -188,8 +190,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           const noteType = await vscode.window.showQuickPick(models, { placeHolder: t('Note type of the new note in {0}', deck) });
           if (noteType === undefined) return;
           const fieldNames = await session.client.modelFieldNames(noteType);
-          const uri = await fs.createDraft(deck, noteType, fieldNames);
-          await vscode.commands.executeCommand('vscode.open', uri);
+          const uri = fs.createDraft(deck, noteType, fieldNames);
+          await openDraft(uri, fieldNames[0]);
         } catch (e) {
           fail(t('Could not start a new note'), e);
         }
@@ -221,6 +223,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         }
         try {
           await session.client.guiBrowse(query);
+          const what = isElement(el) && el.kind === 'deck' ? t('the deck "{0}"', el.name) : t('the selected notes');
+          void vscode.window.showInformationMessage(t('Anki\'s Browser now shows {0}. Switch to Anki to see it.', what));
         } catch (e) {
           fail(t('Could not open Anki\'s Browser'), e);
         }
@@ -264,6 +268,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         try {
           const deleted = await fs.deleteNotes(ids);
           results.forget(deleted);
+          await closeNoteTabs(deleted, (uri) => fs.noteIdOf(uri));
           await decks.refresh();
         } catch (e) {
           fail(t('Could not delete the note'), e);
@@ -419,7 +424,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         if (needsAnki && !(await ensureConnected())) return;
         await run(...args);
       } catch (e) {
-        fail(t('"{0}" failed', id), e);
+        session.log.error(`Command ${id} failed: ${describeAnkiError(e).message}`);
+        fail(t('Could not finish that'), e);
       }
     }),
   );

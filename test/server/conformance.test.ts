@@ -1,6 +1,6 @@
 /**
  * Conformance of the test server with the real AnkiConnect add-on as described in
- * /work/shared/ankiconnect-reference.md (§1–§5, §8 checklist), over real HTTP on 127.0.0.1.
+ * docs/ankiconnect.md (the AnkiConnect facts the client and this server rely on), over real HTTP on 127.0.0.1.
  */
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

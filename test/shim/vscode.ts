@@ -489,7 +489,27 @@ export const window = {
     return Promise.resolve(items).then((list) => list.find((i) => i === answer || (typeof i === 'object' && i !== null && (i as { label?: unknown }).label === answer)));
   },
   activeTextEditor: undefined as undefined | { document: { uri: Uri } },
+  /** Editor tabs: tests put tabs in `all[0].tabs`; `close` removes them and records what was closed. */
+  tabGroups: {
+    all: [{ tabs: [] as Array<{ input: unknown; isDirty: boolean }> }],
+    closed: [] as Array<{ input: unknown; isDirty: boolean }>,
+    close(tabs: Array<{ input: unknown; isDirty: boolean }>): Promise<boolean> {
+      for (const g of this.all) g.tabs = g.tabs.filter((t) => !tabs.includes(t));
+      this.closed.push(...tabs);
+      return Promise.resolve(true);
+    },
+  },
 };
+
+export class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
+export class TabInputTextDiff {
+  constructor(
+    readonly original: Uri,
+    readonly modified: Uri,
+  ) {}
+}
 
 export const commands = {
   /** Registered handlers run when executed; anything else is only recorded. */

@@ -17,6 +17,10 @@ const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
 };
 const nls = JSON.parse(readFileSync(new URL('package.nls.json', root), 'utf8')) as Record<string, string>;
 const c = manifest.contributes;
+const manifestRaw = manifest as unknown as {
+  extensionKind?: string[];
+  contributes: { configurationDefaults?: Record<string, Record<string, unknown>> };
+};
 
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 
@@ -30,6 +34,34 @@ describe('package.json ↔ src/constants.ts', () => {
     expect(sorted(Object.values(c.views).flat().map((v) => v.id))).toEqual(sorted(Object.values(Views)));
     expect(Object.keys(c.views)).toEqual([VIEW_CONTAINER]);
     expect(c.viewsContainers.activitybar.map((x) => x.id)).toEqual([VIEW_CONTAINER]);
+  });
+
+  it('runs where Anki is: on the user\'s machine (UI side) under Remote-SSH, WSL, dev containers, Codespaces', () => {
+    expect(manifestRaw.extensionKind).toEqual(['ui', 'workspace']);
+  });
+
+  it('note documents (language anki-note) wrap long lines by default: fields are long single lines', () => {
+    expect(manifestRaw.contributes.configurationDefaults?.['[anki-note]']).toEqual({ 'editor.wordWrap': 'on' });
+  });
+
+  it('context-menu items are shown only on our own views\' items', () => {
+    for (const m of c.menus['view/item/context'] ?? []) {
+      expect(m.when ?? '', m.command).toMatch(/^view == ankiFiles\.\w+ &&|^view =~ \/\^ankiFiles\\\.\/ &&/);
+    }
+  });
+
+  it('every image the README shows is shipped in the VSIX (.vscodeignore allowlist), so the extension page is not broken', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const allow = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').map((l) => l.trim());
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '').filter((u) => !/^https?:/.test(u));
+    expect(images.length).toBeGreaterThan(0);
+    for (const img of images) expect(allow, img).toContain(`!${img}`);
+  });
+
+  it('the rejected-key welcome view offers Set API Key, Clear API Key (the fix when Anki has no key) and Retry', () => {
+    const w = c.viewsWelcome.find((x) => x.when === 'ankiFiles.connection == apiKey')!;
+    const text = nls[w.contents.replace(/%/g, '')] ?? '';
+    for (const id of [Commands.setApiKey, Commands.clearApiKey, Commands.retryConnection]) expect(text).toContain(`(command:${id})`);
   });
 
   it('every setting\'s default in package.json is the one the code uses (SettingDefaults)', () => {

@@ -18,6 +18,7 @@ import './streamDocument.test';
 import './media.test';
 import './preview.test';
 import './runtime.test';
+import './conflict.test';
 
 interface ResultLine {
   phase: 'ext';

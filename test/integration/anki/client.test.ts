@@ -273,7 +273,7 @@ describe('multi', () => {
     expect(out[3]).toEqual({ ok: false, error: 'unsupported action' });
     const [upd, tags, info] = parseOutcomes(entries, out.slice(0, 3));
     expect(upd.ok).toBe(false);
-    expect(!upd.ok && upd.cause.message).toBe('AnkiConnect could not do "updateNoteFields": Note was not found: 1');
+    expect(!upd.ok && upd.cause.message).toBe('Anki reported an error: Note was not found: 1');
     expect(tags.ok).toBe(true);
     expect(info.ok && info.value[0]?.tags).toEqual(['cit_multi']);
   });

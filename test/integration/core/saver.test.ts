@@ -89,7 +89,7 @@ describe('conflicts', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const err = (results[1] as PromiseRejectedResult).reason as vscode.FileSystemError;
     expect(err.message).toBe(
-      `"Front 1" changed in Anki since you opened it (field Back). Your text is kept. Run "Anki: Compare with Anki's Version" to see both, or revert (File: Revert File) to take Anki's version.`,
+      `"Front 1" changed in Anki since you opened it (field Back). Your text is kept: choose Keep Mine or Take Anki's (or compare them first) in the Anki Files message or in "Anki: Compare with Anki's Version".`,
     );
     expect(fieldsOf(fx, victim)).toEqual({ Front: 'Front 1', Back: 'Back X' });
     expect(fieldsOf(fx, ids[0] as number)?.Front).toBe('New 0');

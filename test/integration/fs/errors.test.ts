@@ -37,13 +37,15 @@ describe('toFileSystemError', () => {
     expect(key.code).toBe('NoPermissions');
     expect(key.message).toMatch(/API key/);
     expect(toFileSystemError(new AnkiConnectError('multi', 'collection is not available'), 'stat', '/D').code).toBe('Unavailable');
-    expect(toFileSystemError(new AnkiConnectError('deleteNotes', 'boom'), 'delete', '/D').message).toBe('AnkiConnect could not do "deleteNotes": boom');
+    expect(toFileSystemError(new AnkiConnectError('deleteNotes', 'boom'), 'delete', '/D').message).toBe('Anki reported an error: boom');
     expect(logged.length).toBeGreaterThanOrEqual(2); // details go to the log
   });
 
-  it('anything else becomes a generic FileSystemError naming the operation', () => {
+  it('anything else becomes an unnamed FileSystemError with just the reason (no operation name, no "Unknown (FileSystemError)")', () => {
     const e = toFileSystemError(new Error('weird'), 'rename', '/a');
     expect(e.code).toBe('Unknown');
-    expect(e.message).toBe('rename failed: weird');
+    expect(e.message).toBe('weird');
+    expect(e.name).toBe('');
+    expect(String(e)).toBe('weird'); // what VS Code puts after "Unable to write file '…'"
   });
 });

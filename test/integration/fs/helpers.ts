@@ -23,6 +23,10 @@ export interface Fixture {
   diagnostics: Map<string, readonly vscode.Diagnostic[]>;
   /** URIs (as strings) whose editor the test declares dirty (unsaved changes). */
   dirty: Set<string>;
+  /** URIs (as strings) the test declares open in an editor (dirty ones count as open too). */
+  open: Set<string>;
+  /** Notes the provider could not open because Anki was unreachable (`onOpenWhileUnreachable`). */
+  unreachableOpens: string[];
   /** Called after every HTTP request the client makes (tests arm faults from here). */
   onRequest: ((e: RequestEvent) => void) | undefined;
   close(): Promise<void>;
@@ -61,6 +65,8 @@ export async function makeFixture(
     delete: (uri) => diagnostics.delete(uri.toString()),
   };
   const dirty = new Set<string>();
+  const open = new Set<string>();
+  const unreachableOpens: string[] = [];
   const provider = new AnkiFileSystemProvider(
     { client, log },
     {
@@ -70,6 +76,8 @@ export async function makeFixture(
       canonicalDelayMs: 30,
       isDirty: (uri) => dirty.has(uri.toString()),
       ...(opts.journal ? { journal: opts.journal(srv.url) } : {}),
+      isOpen: (uri) => open.has(uri.toString()) || dirty.has(uri.toString()),
+      onOpenWhileUnreachable: (uri) => void unreachableOpens.push(uri.path),
     },
   );
   const events: vscode.FileChangeEvent[] = [];
@@ -85,6 +93,8 @@ export async function makeFixture(
     collectionChanges,
     diagnostics,
     dirty,
+    open,
+    unreachableOpens,
     close: async () => {
       provider.dispose();
       await srv.close();

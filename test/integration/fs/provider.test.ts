@@ -131,13 +131,31 @@ describe('stat / readFile / readDirectory', () => {
     expect((await rejection(fx.provider.stat(vscode.Uri.from({ scheme: 'anki', path: '/Nope' })))).code).toBe('FileNotFound');
   });
 
-  it('Anki down: Unavailable with a specific message', async () => {
+  it('Anki down: an open note reads Unavailable with a specific message', async () => {
     const { fx, uri } = await setup();
+    fx.open.add(uri.toString());
     await fx.srv.faults.refuseConnections(true);
     const e = await rejection(fx.provider.readFile(uri));
     expect(e.code).toBe('Unavailable');
     expect(e.message).toMatch(/Anki/);
+    expect(fx.unreachableOpens).toEqual([]);
     await fx.srv.faults.refuseConnections(false);
+  });
+
+  it('Anki down: opening a note is "not found" for now (the glue says Anki is not running); when Anki answers it is reported created, so the editor opens it', async () => {
+    const { fx, uri } = await setup();
+    await fx.srv.faults.refuseConnections(true);
+    const e = await rejection(fx.provider.stat(uri));
+    expect(e.code).toBe('FileNotFound');
+    expect(e.message).toMatch(/Anki/);
+    expect(fx.unreachableOpens).toEqual([uri.path]);
+    await fx.srv.faults.refuseConnections(false);
+    fx.events.length = 0;
+    fx.provider.releaseWaiting();
+    expect(fx.events).toEqual([{ type: vscode.FileChangeType.Created, uri }]);
+    expect(text(await fx.provider.readFile(uri))).toContain(`id: ${fx.provider.noteIdOf(uri)}`);
+    fx.provider.releaseWaiting();
+    expect(fx.events).toHaveLength(1); // reported once
   });
 });
 

@@ -91,7 +91,7 @@ async function firstNote(deck: string): Promise<NoteElement> {
 
 describe('commands', () => {
   it('every manifest command is registered (those of feature modules by their own register functions)', () => {
-    // src/ui/media.ts, src/ui/history.ts, src/ui/preview, src/ui/findReplace.ts and src/ui/streamDocument.ts register
+    // Feature modules (src/ui/media.ts, history.ts, preview, findReplace.ts, streamDocument.ts, conflict.ts) register
     // these; the e2e tier checks that activation registers every command.
     const elsewhere = new Set<string>([
       Commands.insertMedia,
@@ -104,6 +104,8 @@ describe('commands', () => {
       Commands.openPreview,
       Commands.findAndReplace,
       Commands.openAsDocument,
+      Commands.keepMine,
+      Commands.takeAnkis,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
@@ -117,6 +119,10 @@ describe('commands', () => {
     expect(box.validate?.('Brand new')).toBeUndefined();
     expect(srv.collection.deckByName('Spanish::Idioms')).toBeDefined();
     expect(decks.listing.tree!.byName.has('Spanish::Idioms')).toBe(true);
+    // and the Decks view reveals (selects) it
+    const reveal = (decks.view as unknown as { reveals: Array<{ element: unknown; options: unknown }> }).reveals.at(-1)!;
+    expect(reveal.element).toEqual({ kind: 'deck', name: 'Spanish::Idioms' });
+    expect(reveal.options).toMatchObject({ select: true });
   });
 
   it('New Sub-deck pre-fills the parent and insists on it', async () => {
@@ -132,7 +138,8 @@ describe('commands', () => {
     shimUi.answers.push('Basic');
     await run(Commands.newNote, decks.deckElement(SAMPLE_DECKS.verbs));
     expect(drafts.at(-1)).toEqual({ deck: SAMPLE_DECKS.verbs, noteType: 'Basic', fieldNames: ['Front', 'Back'] });
-    expect(shimUi.commands.find((c) => c.command === 'vscode.open')).toBeDefined();
+    // pinned, not a preview tab
+    expect(shimUi.commands.find((c) => c.command === 'vscode.open')?.args[1]).toEqual({ preview: false });
   });
 
   it('Copy Note ID puts the id on the clipboard; Open in Anki browses nid:', async () => {
@@ -142,8 +149,10 @@ describe('commands', () => {
     srv.stats.reset();
     await run(Commands.openInAnki, note);
     expect(srv.stats.actions['guiBrowse']).toBe(1);
+    expect(shimUi.messages.at(-1)).toMatchObject({ level: 'info', message: "Anki's Browser now shows the selected notes. Switch to Anki to see it." });
     await run(Commands.openInAnki, decks.deckElement(SAMPLE_DECKS.kanji));
     expect(srv.stats.actions['guiBrowse']).toBe(2);
+    expect(shimUi.messages.at(-1)!.message).toBe(`Anki's Browser now shows the deck "${SAMPLE_DECKS.kanji}". Switch to Anki to see it.`);
   });
 
   it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it, refreshes, and its document is deleted', async () => {
@@ -151,6 +160,13 @@ describe('commands', () => {
     const path = `/${SAMPLE_DECKS.capitals.split('::').join('/')}/n.${note.note.id}.yaml`;
     await engine.readFile(path);
     fileEvents.length = 0;
+    // its tab (clean) closes once it is deleted; another note's tab and a dirty tab of it stay
+    const tabs = vscode.window.tabGroups as unknown as { all: Array<{ tabs: Array<{ input: unknown; isDirty: boolean }> }>; closed: unknown[] };
+    const own = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path })), isDirty: false };
+    const dirtyOwn = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path })), isDirty: true };
+    const other = { input: new vscode.TabInputText(vscode.Uri.from({ scheme: 'anki', path: '/X/n.1.yaml' })), isDirty: false };
+    tabs.all[0]!.tabs = [own, dirtyOwn, other];
+    tabs.closed.length = 0;
     await run(Commands.deleteNote, note);
     expect(srv.collection.getNote(note.note.id)).toBeDefined();
     const ask = shimUi.messages.find((m) => m.level === 'warning')!;
@@ -161,6 +177,8 @@ describe('commands', () => {
     expect(srv.collection.getNote(note.note.id)).toBeUndefined();
     expect(decks.listing.tree!.byName.get(SAMPLE_DECKS.capitals)!.totalCount).toBe(before - 1);
     expect(fileEvents).toEqual([{ kind: 'deleted', path }]);
+    expect(tabs.closed).toEqual([own]);
+    expect(tabs.all[0]!.tabs).toEqual([dirtyOwn, other]);
   });
 
   it('Show All Results fills the Search Results view', async () => {
@@ -169,6 +187,22 @@ describe('commands', () => {
     const kids = results.getChildren();
     expect(kids.filter((k) => k.kind === 'note').length).toBe(Math.min(200, srv.collection.findNotes('tag:verb').length));
     expect(shimUi.commands).toContainEqual({ command: 'setContext', args: ['ankiFiles.hasSearchResults', true] });
+  });
+
+  it('Retry on a Search Results error re-runs the search (not the Decks view\'s Refresh)', async () => {
+    const ids = srv.collection.findNotes('tag:verb');
+    await srv.faults.refuseConnections(true);
+    try {
+      await results.show('tag:verb', ids);
+    } finally {
+      await srv.faults.refuseConnections(false);
+    }
+    const error = results.getChildren().find((e) => e.kind === 'info')!;
+    const cmd = results.getTreeItem(error).command!;
+    expect(cmd).toMatchObject({ command: Commands.showAllResults, arguments: ['tag:verb'] });
+    await run(cmd.command, ...(cmd.arguments ?? []));
+    expect(results.getChildren().filter((k) => k.kind === 'note').length).toBe(Math.min(200, ids.length));
+    expect(results.getChildren().some((k) => k.kind === 'info')).toBe(false);
   });
 
   it('with Anki down: commands explain themselves (one message with the fix), Refresh shows the welcome view instead', async () => {

@@ -159,7 +159,7 @@ describe('AnkiConnect errors (error !== null)', () => {
     expect(ae.isApiKey).toBe(false);
     expect(describeAnkiError(ae)).toEqual({
       kind: 'anki',
-      message: 'AnkiConnect could not do "updateNoteFields": Note was not found: 42',
+      message: 'Anki reported an error: Note was not found: 42',
     });
   });
 
