@@ -7,6 +7,7 @@ import net from 'node:net';
 import { AnkiConnect, Uncaught } from './actions';
 import { Collection } from './collection';
 import { generateCollection } from './generate';
+import { sampleMedia } from './sampleMedia';
 import { pyDecodeUtf8, pyDumps, pyLoads, PyJsonError } from './pyjson';
 import { validateRequest } from './schema';
 
@@ -207,6 +208,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       },
     },
   );
+
+  // The sample collection comes with the media its notes reference (a few sounds stay missing).
+  if (!opts.collection) for (const [name, data] of sampleMedia(collection)) anki.media.set(name, data);
 
   // ----- HTTP handling (web.py handlerWrapper) -----
   const handleHttp = (req: ParsedRequest): { response: Buffer; entry: RequestLogEntry } => {
