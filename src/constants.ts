@@ -66,6 +66,11 @@ export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;
 export const RECENT_QUERIES_MAX = 10;
 
+/** Language of note documents (YAML with HTML field values); no file extensions, so other YAML files are untouched. */
+export const LANGUAGE_ID = 'anki-note';
+/** Problems as you type are checked this long after the last keystroke (cost, not correctness). */
+export const EDITING_DEBOUNCE_MS = 300;
+
 /** Context values of tree items (package.json `view/item/context` matches them by regex). */
 export const ItemContext = {
   deck: 'deck',

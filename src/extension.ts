@@ -6,6 +6,7 @@ import { registerAnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerEditingHelp } from './ui/editing/index';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -35,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const compareWithAnki = (uri: vscode.Uri): Promise<void> => fs.compareWithAnki(uri);
-    for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki })) subscribe(d);
+    const editing = registerEditingHelp(context, { session, fs });
+    for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki, onRefresh: () => void editing.refresh() })) subscribe(d);
 
     // Keep the views in step with Anki and with the file system.
     subscribe(

@@ -26,6 +26,8 @@ export interface CommandDeps {
   openSearch: (initial?: string) => void;
   /** "Compare with Anki's Version", provided by the file-system module when it has one. */
   compareWithAnki?: (uri: vscode.Uri) => Promise<void>;
+  /** Also refreshed by Refresh (the editing help's cached note types, decks, tags and media names). */
+  onRefresh?: () => void;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -162,6 +164,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       run: async (el) => {
         if (isElement(el) && el.kind === 'deck') await decks.refreshDeck(el.name);
         else await decks.refresh();
+        deps.onRefresh?.();
         if (session.state.kind !== 'connected') return;
         try {
           await fs.checkForChanges();
