@@ -51,10 +51,10 @@ export function completionSpot(text: string, offset: number): CompletionSpot | u
     return { kind: 'tag', start: offset - prefix.length, end: offset + tail.trimEnd().length, prefix };
   }
   // A field value: media name after src=" or [sound:
-  m = /(?:\bsrc=["']?|\[sound:)([^"'\]\s>]*)$/.exec(before);
+  m = /(?:\bsrc=\\?["']?|\[sound:)([^"'\\\]\s>]*)$/.exec(before);
   if (m && topKeyAbove(text, line.start) === 'fields') {
     const prefix = m[1] ?? '';
-    const tail = /^[^"'\]\s>]*/.exec(rest)?.[0] ?? '';
+    const tail = /^[^"'\\\]\s>]*/.exec(rest)?.[0] ?? '';
     return { kind: 'media', start: offset - prefix.length, end: offset + tail.length, prefix };
   }
   m = /^([ \t]+)([^:#"'\s][^:]*|)$/.exec(before);
