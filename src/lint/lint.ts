@@ -284,29 +284,60 @@ export function lintNoteDocument(text: string, ctx: LintContext): LintProblem[] 
     }
   }
 
-  // Empty first field.
-  const firstName = fieldNames?.[0];
-  if (firstName !== undefined && fieldNames && fieldNames.length > 0) {
-    const first = entries.find((e) => e.name === firstName);
-    const value = first?.value?.text ?? (ctx.mode === 'new' ? '' : undefined);
-    if (value !== undefined && fieldIsEmptyForAnki(value)) {
-      const range = first ? [first.keyRange[0], Math.max(first.keyRange[1], first.valueRange[1])] : st.fields ? st.fields.keyRange : [0, 0];
-      add({ code: 'emptyFirstField', severity: ctx.mode === 'new' ? 'error' : 'warning', start: range[0] ?? 0, end: range[1] ?? 0, args: [firstName], variant: ctx.mode });
-    }
-  }
+  const findings = fieldFindings(
+    entries.flatMap((e) => (e.value ? [{ name: e.name, text: e.value.text }] : [])),
+    { mode: ctx.mode, noteType, firstName: fieldNames?.[0], isCloze: typeInfo?.isCloze, media: ctx.media, duplicates: ctx.duplicates?.filter((id) => id !== ctx.loaded?.id) ?? [], firstMissing: ctx.mode === 'new' },
+  );
+  problems.push(...placeFindings(text, st, findings));
+  return problems.sort((a, b) => a.start - b.start || a.end - b.end);
+}
 
-  // Per field: cloze, HTML balance, media.
+/** Where a finding of the field checks is: inside a field's text, on the `fields` key, or on a whole field. */
+export type FindingAt = { field: string; start: number; end: number } | { fieldsKey: true } | { wholeField: string };
+
+/** A problem found in the fields' texts (positions in the field's text; placed in a document later). */
+export interface Finding {
+  code: LintCode;
+  severity: LintSeverity;
+  at: FindingAt;
+  args: string[];
+  variant?: string;
+  noteIds?: number[];
+  /** A replacement inside the field's text. */
+  fix?: { kind: FixKind; args: string[]; start: number; end: number; newText: string };
+}
+
+export interface FieldCheckOptions {
+  mode: 'existing' | 'new';
+  noteType: string | undefined;
+  firstName: string | undefined;
+  /** Undefined when the note type is not known. */
+  isCloze: boolean | undefined;
+  media: ReadonlySet<string> | undefined;
+  duplicates: readonly number[];
+  /** The first field absent from the fields counts as empty (new notes: created empty). */
+  firstMissing: boolean;
+}
+
+/**
+ * The checks of the fields' HTML that need no YAML (fast: Check Notes runs them on thousands of notes): empty
+ * first field, cloze against the note type, malformed cloze, unclosed / stray elements, missing media, duplicates.
+ */
+export function fieldFindings(fields: ReadonlyArray<{ name: string; text: string }>, o: FieldCheckOptions): Finding[] {
+  const out: Finding[] = [];
+  const first = o.firstName !== undefined ? fields.find((f) => f.name === o.firstName) : undefined;
+  if (o.firstName !== undefined && (first ? fieldIsEmptyForAnki(first.text) : o.firstMissing)) {
+    out.push({ code: 'emptyFirstField', severity: o.mode === 'new' ? 'error' : 'warning', at: first ? { wholeField: o.firstName } : { fieldsKey: true }, args: [o.firstName], variant: o.mode });
+  }
   let clozeCount = 0;
-  const clozeInFields: Array<{ start: number; end: number }> = [];
-  for (const field of entries) {
-    const value = field.value;
-    if (!value || value.text === '') continue;
-    const html = value.text;
-    const scan = scanCloze(html);
-    clozeCount += scan.deletions.length;
-    for (const d of scan.deletions) clozeInFields.push(mapped(field, value, d.start, Math.min(d.end, d.start + `{{c${d.n}::`.length)));
-    for (const m of scan.malformed) {
-      add({ code: 'malformedCloze', severity: 'warning', ...mapped(field, value, m.start, m.end), args: [html.slice(m.start, m.end)], variant: CLOZE_ARG[m.kind] });
+  const clozes: Finding[] = [];
+  for (const { name, text: html } of fields) {
+    if (html === '') continue;
+    if (html.includes('{{c')) {
+      const scan = scanCloze(html);
+      clozeCount += scan.deletions.length;
+      for (const d of scan.deletions) clozes.push({ code: 'clozeInNonCloze', severity: 'warning', at: { field: name, start: d.start, end: Math.min(d.end, d.start + `{{c${d.n}::`.length) }, args: [o.noteType ?? ''] });
+      for (const m of scan.malformed) out.push({ code: 'malformedCloze', severity: 'warning', at: { field: name, start: m.start, end: m.end }, args: [html.slice(m.start, m.end)], variant: CLOZE_ARG[m.kind] });
     }
     if (!/[<>&[]/.test(html)) continue;
     const tokens = tokenizeHtml(html);
@@ -315,38 +346,64 @@ export function lintNoteDocument(text: string, ctx: LintContext): LintProblem[] 
         // At the very end: before trailing line breaks (the end tag stays on the value's last line).
         let insertAt = b.insertAt;
         if (insertAt === html.length) while (insertAt > 0 && /[\r\n]/.test(html[insertAt - 1] ?? '')) insertAt--;
-        const fixes: LintFix[] = [{ kind: 'closeElement', args: [b.name], edits: valueEdit(text, field, value, insertAt, insertAt, `</${b.name}>`), preferred: true }];
-        add({ code: 'unclosedElement', severity: 'warning', ...mapped(field, value, b.start, b.end), args: [b.name, field.name], fixes });
+        out.push({ code: 'unclosedElement', severity: 'warning', at: { field: name, start: b.start, end: b.end }, args: [b.name, name], fix: { kind: 'closeElement', args: [b.name], start: insertAt, end: insertAt, newText: `</${b.name}>` } });
       } else {
-        const r = mapped(field, value, b.start, b.end);
-        const fixes: LintFix[] = [{ kind: 'removeEndTag', args: [b.name], edits: valueEdit(text, field, value, b.start, b.end, ''), preferred: true }];
-        add({ code: 'strayEndTag', severity: 'warning', ...r, args: [b.name, field.name], fixes });
+        out.push({ code: 'strayEndTag', severity: 'warning', at: { field: name, start: b.start, end: b.end }, args: [b.name, name], fix: { kind: 'removeEndTag', args: [b.name], start: b.start, end: b.end, newText: '' } });
       }
     }
-    if (ctx.media) {
+    if (o.media) {
       for (const ref of mediaRefs(html, tokens)) {
-        if (!hasMedia(ctx.media, ref.name)) add({ code: 'missingMedia', severity: 'warning', ...mapped(field, value, ref.start, ref.end), args: [ref.name] });
+        if (!hasMedia(o.media, ref.name)) out.push({ code: 'missingMedia', severity: 'warning', at: { field: name, start: ref.start, end: ref.end }, args: [ref.name] });
       }
     }
   }
+  if (o.isCloze === true && clozeCount === 0) {
+    out.push({ code: 'noCloze', severity: o.mode === 'new' ? 'error' : 'warning', at: { fieldsKey: true }, args: [o.noteType ?? ''], variant: o.mode });
+  } else if (o.isCloze === false) {
+    out.push(...clozes);
+  }
+  if (o.duplicates.length > 0 && first && o.firstName !== undefined) {
+    out.push({ code: 'duplicateNote', severity: 'warning', at: { wholeField: o.firstName }, args: [o.firstName, String(o.duplicates.length)], noteIds: [...o.duplicates] });
+  }
+  return out;
+}
 
-  // Cloze against the note type.
-  if (typeInfo && st.fields) {
-    if (typeInfo.isCloze && clozeCount === 0) {
-      add({ code: 'noCloze', severity: ctx.mode === 'new' ? 'error' : 'warning', start: st.fields.keyRange[0], end: st.fields.keyRange[1], args: [noteType ?? ''], variant: ctx.mode });
-    } else if (!typeInfo.isCloze) {
-      for (const r of clozeInFields) add({ code: 'clozeInNonCloze', severity: 'warning', ...r, args: [noteType ?? ''] });
+/** Findings as problems of the document `text` (with `st` its structure), with exact ranges and fixes. */
+export function placeFindings(text: string, st: NoteStructure, findings: readonly Finding[]): LintProblem[] {
+  const entries = st.fields?.entries ?? [];
+  const fieldsKey = st.fields?.keyRange ?? [0, 0];
+  const out: LintProblem[] = [];
+  for (const f of findings) {
+    const base = { code: f.code, severity: f.severity, args: f.args, fixes: [] as LintFix[] };
+    const extra: Partial<LintProblem> = {};
+    if (f.variant !== undefined) extra.variant = f.variant;
+    if (f.noteIds) extra.noteIds = f.noteIds;
+    if ('fieldsKey' in f.at) {
+      out.push({ ...base, ...extra, start: fieldsKey[0], end: fieldsKey[1] });
+      continue;
     }
+    const name = 'wholeField' in f.at ? f.at.wholeField : f.at.field;
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) continue;
+    if ('wholeField' in f.at) {
+      out.push({ ...base, ...extra, start: entry.keyRange[0], end: Math.max(entry.keyRange[1], entry.valueRange[1]) });
+      continue;
+    }
+    const value = entry.value;
+    if (!value) continue;
+    const r = mapped(entry, value, f.at.start, f.at.end);
+    const fixes: LintFix[] = f.fix ? [{ kind: f.fix.kind, args: f.fix.args, edits: valueEdit(text, entry, value, f.fix.start, f.fix.end, f.fix.newText), preferred: true }] : [];
+    out.push({ ...base, ...extra, ...r, fixes });
   }
+  return out;
+}
 
-  // Duplicate (other notes of the same type with the same first field).
-  const dups = ctx.duplicates?.filter((id) => id !== ctx.loaded?.id) ?? [];
-  if (dups.length > 0 && firstName !== undefined) {
-    const first = entries.find((e) => e.name === firstName);
-    if (first) add({ code: 'duplicateNote', severity: 'warning', start: first.keyRange[0], end: Math.max(first.keyRange[1], first.valueRange[1]), args: [firstName, String(dups.length)], noteIds: dups });
-  }
-
-  return problems.sort((a, b) => a.start - b.start || a.end - b.end);
+/** The field checks of a note as Anki has it (Check Notes): no YAML involved. */
+export function snapshotFindings(note: NoteSnapshot, o: Pick<FieldCheckOptions, 'isCloze' | 'media' | 'duplicates'>): Finding[] {
+  return fieldFindings(
+    note.fields.map(([name, text]) => ({ name, text })),
+    { ...o, mode: 'existing', noteType: note.noteType, firstName: note.fields[0]?.[0], firstMissing: false },
+  );
 }
 
 /** What the duplicate check needs to ask Anki: the note type and its first field's HTML (undefined: no check). */

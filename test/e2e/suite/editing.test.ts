@@ -156,16 +156,31 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
   });
 
   it('typing 20 edits costs no request beyond the cache', async () => {
-    await setText(basicDoc, docText(base));
-    await waitFor(() => ours(basicDoc.uri).length === 0, 'a clean document');
-    await control('resetStats');
     const [front, [backName, backValue]] = base.fields as [[string, string], [string, string]];
-    for (let i = 1; i <= 19; i++) await setText(basicDoc, docText({ ...base, fields: [front, [backName, backValue + ' typed'.slice(0, 1 + (i % 6)) + i]] }));
-    await setText(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [front, [backName, backValue + ' <u>done']] }));
-    await diagnostic(basicDoc, 'unclosedElement');
-    await diagnostic(basicDoc, 'tagHasSpace');
-    const s = await stats();
-    assert.equal(s.requests, 0, `requests while typing: ${JSON.stringify(s.actions)}`);
+    // The window's focus check (its own requests) may run at any time: a run during which the window's focus
+    // changed is measured again.
+    for (let attempt = 1; ; attempt++) {
+      await setText(basicDoc, docText(base));
+      await waitFor(() => ours(basicDoc.uri).length === 0, 'a clean document');
+      await control('resetStats');
+      let focusChanged = false;
+      const sub = vscode.window.onDidChangeWindowState(() => {
+        focusChanged = true;
+      });
+      try {
+        for (let i = 1; i <= 19; i++) await setText(basicDoc, docText({ ...base, fields: [front, [backName, backValue + ' typed'.slice(0, 1 + (i % 6)) + i]] }));
+        await setText(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [front, [backName, backValue + ' <u>done']] }));
+        await diagnostic(basicDoc, 'unclosedElement');
+        await diagnostic(basicDoc, 'tagHasSpace');
+      } finally {
+        sub.dispose();
+      }
+      const s = await stats();
+      if (focusChanged && attempt < 3) continue;
+      assert.equal(focusChanged, false, 'the window focus kept changing');
+      assert.equal(s.requests, 0, `requests while typing: ${JSON.stringify(s.actions)}`);
+      break;
+    }
   });
 
   it('quick fixes: rename an unknown field, split or join a tag, close an element; each makes its diagnostic disappear', async () => {
