@@ -24,6 +24,7 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  checkNotes: 'ankiFiles.checkNotes',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -10,9 +10,10 @@ import { readStructure } from '../../lint/structure';
 import { parsePath } from '../../notes/paths';
 import type { AnkiFileSystem } from '../../fs/index';
 import type { AnkiSession } from '../../session';
-import { fixTitle, problemMessage } from './messages';
+import { registerCheckNotes } from './checkNotes';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { fixTitle } from './messages';
 
-export const DIAGNOSTIC_SOURCE = 'Anki';
 const t = vscode.l10n.t;
 
 export interface EditingDeps {
@@ -26,30 +27,11 @@ export interface EditingHelp {
   refresh(): Promise<void>;
 }
 
-const SEVERITY: Record<LintProblem['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
-
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp' };
 const HOVER_IMAGE_MAX_BYTES = 256 * 1024;
 
 function isNoteDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === SCHEME && doc.uri.path.endsWith('.yaml');
-}
-
-/** Lint problems as VS Code diagnostics (exact ranges, source "Anki", the problem's code). */
-export function toDiagnostic(doc: vscode.TextDocument, p: LintProblem): vscode.Diagnostic {
-  const range = new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end));
-  const d = new vscode.Diagnostic(range, problemMessage(p), SEVERITY[p.severity]);
-  d.source = DIAGNOSTIC_SOURCE;
-  const first = p.noteIds?.[0];
-  d.code =
-    p.code === 'duplicateNote' && first !== undefined
-      ? { value: p.code, target: vscode.Uri.parse(`command:${Commands.openNoteById}?${encodeURIComponent(JSON.stringify([first]))}`) }
-      : p.code;
-  return d;
 }
 
 export function registerEditingHelp(context: vscode.ExtensionContext, deps: EditingDeps): EditingHelp {
@@ -328,6 +310,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
   );
 
   for (const doc of vscode.workspace.textDocuments) opened(doc);
+  registerCheckNotes(context, { session, fs, cache });
 
   return {
     cache,

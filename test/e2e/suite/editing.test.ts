@@ -156,20 +156,23 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
   });
 
   it('typing 20 edits costs no request beyond the cache', async () => {
-    const [front, [backName, backValue]] = base.fields as [[string, string], [string, string]];
+    const [, [backName, backValue]] = base.fields as [[string, string], [string, string]];
     // The window's focus check (its own requests) may run at any time: a run during which the window's focus
     // changed is measured again.
+    // The first field is a known duplicate: its diagnostic appears only once the duplicate check has answered,
+    // so nothing of the setup is still in flight when counting starts; the edits keep that first field.
+    const dupFront: [string, string] = ['Front', firstField(other)[1]];
     for (let attempt = 1; ; attempt++) {
-      await setText(basicDoc, docText(base));
-      await waitFor(() => ours(basicDoc.uri).length === 0, 'a clean document');
+      await setText(basicDoc, docText({ ...base, fields: [dupFront, [backName, backValue]] }));
+      await diagnostic(basicDoc, 'duplicateNote');
       await control('resetStats');
       let focusChanged = false;
       const sub = vscode.window.onDidChangeWindowState(() => {
         focusChanged = true;
       });
       try {
-        for (let i = 1; i <= 19; i++) await setText(basicDoc, docText({ ...base, fields: [front, [backName, backValue + ' typed'.slice(0, 1 + (i % 6)) + i]] }));
-        await setText(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [front, [backName, backValue + ' <u>done']] }));
+        for (let i = 1; i <= 19; i++) await setText(basicDoc, docText({ ...base, fields: [dupFront, [backName, backValue + ' typed'.slice(0, 1 + (i % 6)) + i]] }));
+        await setText(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [dupFront, [backName, backValue + ' <u>done']] }));
         await diagnostic(basicDoc, 'unclosedElement');
         await diagnostic(basicDoc, 'tagHasSpace');
       } finally {

@@ -44,7 +44,8 @@ export const tests = [
 
       await page.mouse.move(0, 0);
       await sleep(300);
-      await squiggle.hover();
+      // the squiggle covers `<u>`: hover its tag name
+      await page.locator('.editor-group-container.active .view-line span > span').filter({ hasText: /^u$/ }).first().hover();
       const hover = page.locator('.monaco-hover', { hasText: 'is not closed' }).first();
       await hover.waitFor({ state: 'visible', timeout: 30000 });
       assert.match(await hover.innerText(), /<u> is not closed in the field "Front"/);
