@@ -43,6 +43,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  checkDuplicates: 'ankiFiles.checkDuplicates',
 } as const;
 
 export const ContextKeys = {

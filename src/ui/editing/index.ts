@@ -88,7 +88,8 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     lastLint.set(key, { version: doc.version, problems });
     diagnostics.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
     // The duplicate check: one request per pause in typing, only for a first field not asked about yet.
-    if (probe && probeKey !== undefined && typedIn.has(key) && known?.key !== probeKey) {
+    const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', true);
+    if (wanted && probe && probeKey !== undefined && typedIn.has(key) && known?.key !== probeKey) {
       const modelId = cache.facts?.noteTypes.get(probe.noteType)?.id;
       if (modelId === undefined) return;
       dupes.set(key, { key: probeKey, ids: undefined });

@@ -265,4 +265,33 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     assert.equal(after?.fields.Back?.value, 'saved after a language change');
     await waitFor(() => ours(doc.uri).length === 0, 'no problems after saving');
   });
+
+  it('Check Notes over a query: { notes, problems } at ⌈N/5000⌉ + 2 requests, listed in the Problems panel on the notes\' URIs', async () => {
+    await closeAllEditors();
+    const query = '"deck:Japanese::JLPT N3::Vocabulary"';
+    const ids = await findNotes(query);
+    // warm the cache first (it is counted separately: 2 requests once)
+    await vscode.commands.executeCommand('ankiFiles.checkNotes', { query: 'nid:0' });
+    await control('resetStats');
+    const r = await vscode.commands.executeCommand<{ notes: number; problems: Array<{ noteId: number; uri: string; code: string; severity: string; line: number; character: number }> }>('ankiFiles.checkNotes', { query });
+    const s = await stats();
+    assert.equal(r.notes, ids.length);
+    assert.equal(s.requests, Math.ceil(ids.length / 5000) + 2, JSON.stringify(s.actions));
+    const media = new Set((await anki('getMediaFilesNames', { pattern: '*' })) as string[]);
+    const infos = await notesInfo(ids);
+    const expected = infos.filter((n) => Object.values(n.fields).some((f) => [...f.value.matchAll(/\[sound:([^\]]+)\]/g)].some((m) => !media.has(m[1] as string))));
+    assert.ok(expected.length > 0, 'the sample collection has notes with missing sounds');
+    const withMissing = new Set(r.problems.filter((p) => p.code === 'missingMedia').map((p) => p.noteId));
+    assert.deepEqual([...withMissing].sort(), expected.map((n) => n.noteId).sort());
+    const p = r.problems.find((x) => x.code === 'missingMedia');
+    assert.ok(p);
+    const uri = vscode.Uri.parse(p.uri);
+    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+    assert.ok(diags.some((d) => codeOf(d) === 'missingMedia' && d.range.start.line === p.line && d.range.start.character === p.character), 'the problem is on the note\'s URI');
+    // Opening the note shows the same problem at the same place (the rendering is the document).
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const live = await diagnostic(doc, 'missingMedia');
+    assert.equal(live.d.range.start.line, p.line);
+    assert.equal(live.d.range.start.character, p.character);
+  });
 });
