@@ -2,7 +2,7 @@
 // quick fixes, the `anki-note` language (YAML with HTML field values) set on note documents when they open,
 // and the collection cache those need. The checks themselves are pure (src/lint/).
 import * as vscode from 'vscode';
-import { Commands, EDITING_DEBOUNCE_MS, LANGUAGE_ID, SCHEME, Settings } from '../../constants';
+import { Commands, EDITING_DEBOUNCE_MS, LANGUAGE_ID, SCHEME, SettingDefaults, Settings } from '../../constants';
 import { CollectionCache } from '../../lint/ankiContext';
 import { completionSpot, hoverSpot } from '../../lint/complete';
 import { dupeQuery, duplicateProbe, lintNoteDocument, yamlInline, type LintContext, type LintProblem } from '../../lint/lint';
@@ -88,7 +88,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     lastLint.set(key, { version: doc.version, problems });
     diagnostics.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
     // The duplicate check: one request per pause in typing, only for a first field not asked about yet.
-    const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', true);
+    const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', SettingDefaults.checkDuplicates);
     if (wanted && probe && probeKey !== undefined && typedIn.has(key) && known?.key !== probeKey) {
       const modelId = cache.facts?.noteTypes.get(probe.noteType)?.id;
       if (modelId === undefined) return;
@@ -174,7 +174,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     }),
     vscode.window.onDidChangeWindowState((w) => {
       if (!w.focused || !cache.facts || session.state.kind !== 'connected') return;
-      if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkOnFocus', true)) return;
+      if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkOnFocus', SettingDefaults.checkOnFocus)) return;
       void cache.refresh().catch((e: unknown) => session.log.debug(`Editing help refresh failed: ${String(e)}`));
     }),
     { dispose: () => timers.forEach((x) => clearTimeout(x)) },

@@ -59,6 +59,8 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
 
   before(async () => {
     await activateExtension();
+    // Earlier suites may have changed the collection (media, tags): Refresh reloads the editing help's facts.
+    await vscode.commands.executeCommand('ankiFiles.refresh');
     const ids = await findNotes('note:Basic "deck:Japanese::JLPT N3::Kanji"');
     const infos = await notesInfo(ids.slice(0, 40));
     const picked = infos.filter((n) => n.tags.length >= 2);

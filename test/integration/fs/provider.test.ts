@@ -1,9 +1,9 @@
 // The `anki:` file system (engine + provider adapter) against the test server over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { renderNote } from '../../src/notes/document';
-import { deckPath } from '../../src/notes/paths';
-import { basicNote, bytes, countRequests, makeFixture, rejection, text, uriOf, W, type Fixture } from './fsHelpers';
+import { renderNote } from '../../../src/notes/document';
+import { deckPath } from '../../../src/notes/paths';
+import { basicNote, bytes, countRequests, makeFixture, rejection, text, uriOf, W, type Fixture } from './helpers';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
