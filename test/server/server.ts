@@ -39,6 +39,8 @@ export interface RequestLogEntry {
   /** top-level action ('' for banner/OPTIONS/403/parse errors) */
   action: string;
   subActions?: string[];
+  /** findNotes / findCards: the query (so tests can tell whose search it was) */
+  query?: string;
   bytesIn: number;
   /** from request complete to reply written, ms */
   ms: number;
@@ -245,6 +247,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const action = typeof request.action === 'string' ? request.action : '';
     if (allowed || action === 'requestPermission') {
       entry.action = action;
+      if (action === 'findNotes' || action === 'findCards') {
+        const q = request.params && typeof request.params === 'object' ? (request.params as Record<string, unknown>).query : undefined;
+        if (typeof q === 'string') entry.query = q;
+      }
       if (action === 'multi') {
         const p = request.params;
         const list = p && typeof p === 'object' && Array.isArray((p as Record<string, unknown>).actions) ? ((p as Record<string, unknown>).actions as unknown[]) : [];

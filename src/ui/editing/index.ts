@@ -43,7 +43,8 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const lastLint = new Map<string, { version: number; problems: LintProblem[] }>();
   /** Per document: the duplicate probe last asked about and its answer. */
-  const dupes = new Map<string, { key: string; ids: number[] | undefined }>();
+  const dupes = new Map<string, Map<string, number[] | undefined>>();
+  const DUPE_KEYS_KEPT = 50;
   /** Documents typed in since they opened or were saved (duplicate checks run for those only). */
   const typedIn = new Set<string>();
   const languageSet = new Set<string>();
@@ -82,26 +83,29 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     const text = doc.getText();
     const probe = duplicateProbe(text, ctx);
     const probeKey = probe ? `${probe.noteType}\u0000${probe.firstField.normalize('NFC')}` : undefined;
-    const known = dupes.get(key);
-    if (probeKey !== undefined && known?.key === probeKey && known.ids) ctx.duplicates = known.ids;
+    let asked = dupes.get(key);
+    if (!asked) dupes.set(key, (asked = new Map()));
+    const known = probeKey !== undefined ? asked.get(probeKey) : undefined;
+    if (known) ctx.duplicates = known;
     const problems = lintNoteDocument(text, ctx);
     lastLint.set(key, { version: doc.version, problems });
     diagnostics.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
-    // The duplicate check: one request per pause in typing, only for a first field not asked about yet.
+    // The duplicate check: at most one request per pause in typing, for a first field not asked about yet.
     const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', SettingDefaults.checkDuplicates);
-    if (wanted && probe && probeKey !== undefined && typedIn.has(key) && known?.key !== probeKey) {
+    if (wanted && probe && probeKey !== undefined && typedIn.has(key) && !asked.has(probeKey)) {
       const modelId = cache.facts?.noteTypes.get(probe.noteType)?.id;
       if (modelId === undefined) return;
-      dupes.set(key, { key: probeKey, ids: undefined });
+      const map = asked;
+      map.set(probeKey, undefined);
+      while (map.size > DUPE_KEYS_KEPT) map.delete(map.keys().next().value as string);
       void session.client.findNotes(dupeQuery(modelId, probe.firstField)).then(
         (ids) => {
-          const entry = dupes.get(key);
-          if (entry?.key !== probeKey) return;
-          entry.ids = ids;
-          if (ids.some((id) => id !== ctx.loaded?.id)) lint(doc);
+          if (!map.has(probeKey)) return;
+          map.set(probeKey, ids);
+          if (ids.some((id) => id !== ctx.loaded?.id) && !doc.isClosed) lint(doc);
         },
         (e: unknown) => {
-          if (dupes.get(key)?.key === probeKey) dupes.delete(key);
+          if (map.get(probeKey) === undefined) map.delete(probeKey);
           session.log.debug(`Duplicate check failed: ${String(e)}`);
         },
       );
