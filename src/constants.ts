@@ -28,6 +28,11 @@ export const Commands = {
   checkNotes: 'ankiFiles.checkNotes',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
+  undoLastSave: 'ankiFiles.undoLastSave',
+  undoSave: 'ankiFiles.undoSave',
+  redoLastSave: 'ankiFiles.redoLastSave',
+  showNoteHistory: 'ankiFiles.showNoteHistory',
+  restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -48,11 +53,16 @@ export const Settings = {
   checkOnFocus: 'ankiFiles.checkOnFocus',
   checkDuplicates: 'ankiFiles.checkDuplicates',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
+  historyMaxVersions: 'ankiFiles.history.maxVersions',
+  historyMaxSizeMB: 'ankiFiles.history.maxSizeMB',
 } as const;
 
 export const ContextKeys = {
   connection: 'ankiFiles.connection',
   hasSearchResults: 'ankiFiles.hasSearchResults',
+  /** A saved version from Show Note History is visible (its diff shows Restore This Version). */
+  historyDiff: 'ankiFiles.historyDiff',
 } as const;
 
 /** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */
@@ -77,6 +87,9 @@ export const SettingDefaults = {
   checkOnFocus: true,
   checkDuplicates: true,
   mediaMaxUploadSizeMB: 4,
+  offlineCacheMaxSizeMB: 200,
+  historyMaxVersions: 50_000,
+  historyMaxSizeMB: 100,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;

@@ -2,6 +2,7 @@
 // collection, a real client over HTTP, and the provider with a diagnostics sink and an event log.
 import { AnkiClient, type RequestEvent } from '../../../src/anki/client';
 import { notesCodec } from '../../../src/core/codec';
+import type { EngineJournal } from '../../../src/core/fsEngine';
 import { AnkiFileSystemProvider, type DiagnosticsSink } from '../../../src/fs/provider';
 import { notePath } from '../../../src/notes/paths';
 import { Collection, startTestServer, type TestServer } from '../../server';
@@ -34,7 +35,7 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
 }
 
 export async function makeFixture(
-  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number } = {},
+  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; journal?: (url: string) => EngineJournal } = {},
 ): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
@@ -62,7 +63,14 @@ export async function makeFixture(
   const dirty = new Set<string>();
   const provider = new AnkiFileSystemProvider(
     { client, log },
-    { codec: notesCodec, diagnostics: sink, saveWindowMs: 10, canonicalDelayMs: 30, isDirty: (uri) => dirty.has(uri.toString()) },
+    {
+      codec: notesCodec,
+      diagnostics: sink,
+      saveWindowMs: 10,
+      canonicalDelayMs: 30,
+      isDirty: (uri) => dirty.has(uri.toString()),
+      ...(opts.journal ? { journal: opts.journal(srv.url) } : {}),
+    },
   );
   const events: vscode.FileChangeEvent[] = [];
   provider.onDidChangeFile((e) => events.push(...e));
