@@ -66,11 +66,10 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     return parsePath(doc.uri.path).kind === 'newNote' ? { ...base, mode: 'new' } : undefined;
   };
 
-  const lint = (doc: vscode.TextDocument): void => {
+  /** Checks a document now; `ask` allows the duplicate request (only the debounced pause in typing asks). */
+  const lint = (doc: vscode.TextDocument, ask = false): void => {
     const key = doc.uri.toString();
-    const timer = timers.get(key);
-    if (timer) clearTimeout(timer);
-    timers.delete(key);
+    if (ask) timers.delete(key); // the pending pause is this one; other checks leave it pending
     if (doc.isClosed || !isNoteDocument(doc)) return;
     const ctx = contextOf(doc);
     if (!ctx) {
@@ -92,7 +91,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     diagnostics.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
     // The duplicate check: at most one request per pause in typing, for a first field not asked about yet.
     const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', SettingDefaults.checkDuplicates);
-    if (wanted && probe && probeKey !== undefined && typedIn.has(key) && !asked.has(probeKey)) {
+    if (ask && wanted && probe && probeKey !== undefined && typedIn.has(key) && !asked.has(probeKey)) {
       const modelId = cache.facts?.noteTypes.get(probe.noteType)?.id;
       if (modelId === undefined) return;
       const map = asked;
@@ -116,7 +115,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
     const key = doc.uri.toString();
     const old = timers.get(key);
     if (old) clearTimeout(old);
-    timers.set(key, setTimeout(() => lint(doc), EDITING_DEBOUNCE_MS));
+    timers.set(key, setTimeout(() => lint(doc, true), EDITING_DEBOUNCE_MS));
   };
 
   const lintAll = (): void => {
