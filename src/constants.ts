@@ -30,6 +30,7 @@ export const Commands = {
   openPreview: 'ankiFiles.openPreview',
   findAndReplace: 'ankiFiles.findAndReplace',
   openAsDocument: 'ankiFiles.openAsDocument',
+  checkNotes: 'ankiFiles.checkNotes',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
   undoLastSave: 'ankiFiles.undoLastSave',
@@ -57,6 +58,7 @@ export const Settings = {
   checkOnFocus: 'ankiFiles.checkOnFocus',
   previewEnableScripts: 'ankiFiles.preview.enableScripts',
   maxNotesPerDocument: 'ankiFiles.maxNotesPerDocument',
+  checkDuplicates: 'ankiFiles.checkDuplicates',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
   offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
   historyMaxVersions: 'ankiFiles.history.maxVersions',
@@ -90,6 +92,7 @@ export const SettingDefaults = {
   pageSize: DEFAULT_PAGE_SIZE,
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
+  checkDuplicates: true,
   mediaMaxUploadSizeMB: 4,
   previewEnableScripts: false,
   maxNotesPerDocument: 5000,
@@ -100,6 +103,11 @@ export const SettingDefaults = {
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;
 export const RECENT_QUERIES_MAX = 10;
+
+/** Language of note documents (YAML with HTML field values); no file extensions, so other YAML files are untouched. */
+export const LANGUAGE_ID = 'anki-note';
+/** Problems as you type are checked this long after the last keystroke (cost, not correctness). */
+export const EDITING_DEBOUNCE_MS = 300;
 
 /** Context values of tree items (package.json `view/item/context` matches them by regex). */
 export const ItemContext = {

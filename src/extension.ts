@@ -9,6 +9,7 @@ import { Journal } from './journal/journal';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerEditingHelp } from './ui/editing/index';
 import { registerHistory } from './ui/history';
 import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerFindReplace } from './ui/findReplace';
@@ -67,7 +68,12 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const preview = registerPreview(context, { session, fs });
-    for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh: () => preview.refresh() })) subscribe(d);
+    const editing = registerEditingHelp(context, { session, fs });
+    const onRefresh = async (): Promise<void> => {
+      preview.refresh();
+      await editing.refresh();
+    };
+    for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh })) subscribe(d);
     for (const d of registerConflictCommands({ session, fs })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
     for (const d of registerHistory({

@@ -1,5 +1,5 @@
 // Registers the `anki:` file system (synchronously, first thing in activate) and what belongs to it:
-// the diagnostics of invalid documents, the read-only "Anki's current version" documents used by
+// the read-only "Anki's current version" documents used by
 // "Compare with Anki's Version", and document open/close/change tracking.
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
@@ -55,10 +55,10 @@ async function followSavedDraft(draft: vscode.TextDocument, target: vscode.Uri):
 
 export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession, journal?: EngineJournal): AnkiFileSystem {
   const subs = context.subscriptions;
-  const diagnostics = vscode.languages.createDiagnosticCollection('anki-files');
-  subs.push(diagnostics);
   const isDirty = (uri: vscode.Uri): boolean =>
     vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isClosed && d.uri.toString() === uri.toString());
+  // Problems of invalid documents are shown as you type by the editing help (src/ui/editing), with the same
+  // messages a failed save gives; the provider needs no diagnostics sink of its own.
   const isOpen = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString());
   // Opening a note while Anki is down: say so once per outage, with Retry; the editor opens by itself later.
   let toldUnreachable = false;
@@ -75,7 +75,7 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
         if (choice === retry) void vscode.commands.executeCommand(Commands.retryConnection);
       });
   };
-  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty, isOpen, onOpenWhileUnreachable, ...(journal ? { journal } : {}) });
+  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, isDirty, isOpen, onOpenWhileUnreachable, ...(journal ? { journal } : {}) });
   subs.push(provider);
   subs.push(vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
@@ -116,15 +116,17 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     session.log.info(`Compared ${uri.path} with Anki's version: Keep Mine saves your text over it, Take Anki's reverts to it.`);
   };
 
-  // Track documents: live validation of documents with problems, forget closed ones.
+  // Track documents: reverted/reloaded ones, forget closed ones.
   subs.push(
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.scheme !== SCHEME) return;
-      if (diagnostics.has(e.document.uri)) provider.revalidate(e.document.uri, e.document.getText());
       // Reverted or reloaded: the editor is now based on what it shows.
       if (!e.document.isDirty) provider.documentShown(e.document.uri, e.document.getText());
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
+      // A language change (setTextDocumentLanguage) is reported as a close and re-open of the same document,
+      // which stays open (`isClosed` false): the note's base, draft and dirty text must survive it.
+      if (!doc.isClosed) return;
       if (doc.uri.scheme === SCHEME) provider.documentClosed(doc.uri);
       else if (doc.uri.scheme === ANKI_CURRENT_SCHEME) currentTexts.delete(doc.uri.path);
     }),

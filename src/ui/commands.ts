@@ -30,8 +30,8 @@ export interface CommandDeps {
   decks: DecksView;
   results: SearchResultsView;
   openSearch: (initial?: string) => void;
-  /** Also run by Refresh (e.g. the card preview forgets its cached note types and media). */
-  onRefresh?: () => void;
+  /** Also refreshed by Refresh (the editing help's cached note types, decks, tags and media names). */
+  onRefresh?: () => Promise<void>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -170,6 +170,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         deps.onRefresh?.();
         if (isElement(el) && el.kind === 'deck') await decks.refreshDeck(el.name);
         else await decks.refresh();
+        await deps.onRefresh?.();
         if (session.state.kind !== 'connected') return;
         try {
           await fs.checkForChanges();

@@ -31,6 +31,10 @@ import { parseNoteDocument, parseNoteDocumentYaml, renderNote, renderNoteYaml } 
 import type { NoteSnapshot } from '../../src/notes/model';
 import { notePath } from '../../src/notes/paths';
 import { generateCollection } from '../server';
+import { CollectionCache } from '../../src/lint/ankiContext';
+import { CHECK_NOTES_CHUNK, checkNotes } from '../../src/lint/checkNotes';
+import { placeFindings } from '../../src/lint/lint';
+import { readStructure } from '../../src/lint/structure';
 import { BaselineClient } from './baseline';
 
 // ------------------------------------------------------------------ arguments
@@ -535,6 +539,33 @@ async function benchSize(n: number, baselineListDone: Set<number>, baselineSaves
         return { keep: notes, note: `${notes.length} notes` };
       },
     });
+  }
+
+  // --- Check Notes over the big deck (issue #10): ⌈N/5000⌉ + 2 requests; the pure checks of every note plus
+  // placing the problems of the notes that have some (render + locate), as the command does for the Problems panel
+  {
+    const facts = await new CollectionCache(() => client).get();
+    const budget = Math.ceil(K / CHECK_NOTES_CHUNK) + 2;
+    const r = await measure({
+      group,
+      op: `Check Notes over the ${deckLabel}`,
+      notes: K,
+      runs: 3,
+      worker,
+      run: async () => {
+        const out = await checkNotes(client, deckQuery(BIG_DECK, { includeSubdecks: false }), facts);
+        let problems = 0;
+        for (const c of out.checked) {
+          const text = renderNote(c.snapshot);
+          problems += placeFindings(text, readStructure(text), c.findings).length;
+        }
+        return { keep: out, note: `${out.notes} notes checked, ${problems} problems in ${out.checked.length} notes` };
+      },
+    });
+    if (K >= BIG_DECK_SIZE) {
+      const ok = (r.requestsMax ?? 99) <= budget && r.wallMs < 5000;
+      r.target = { text: `≤ ${budget} requests and < 5 s ${check(ok)}`, ok };
+    }
   }
 
   // --- full listing of the whole collection

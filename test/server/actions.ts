@@ -745,15 +745,15 @@ export class AnkiConnect {
         this.storeMedia(p, p.deleteExisting === undefined ? true : Boolean(p.deleteExisting)),
       ),
       retrieveMediaFile: a(['filename'], [], (p) => {
-        const base = String(p.filename).split(/[\\/]/).pop()?.normalize('NFC') ?? '';
+        // basename, NFC, characters Anki's media folder cannot hold stripped (reference §3.6)
+        // eslint-disable-next-line no-control-regex
+        const base = (String(p.filename).split(/[\\/]/).pop() ?? '').normalize('NFC').replace(/[[\]<>:"?*^|\x00-\x1f]/g, '');
         const data = this.media.get(base);
         return data ? data.toString('base64') : false;
       }),
       getMediaFilesNames: a([], ['pattern'], (p) => {
         const pattern = typeof p.pattern === 'string' ? p.pattern : '*';
-        const re = new RegExp(
-          '^' + [...pattern].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('') + '$',
-        );
+        const re = globRegExp(pattern);
         return [...this.media.keys()].filter((n) => re.test(n)).sort();
       }),
       deleteMediaFile: a(['filename'], [], (p) => {
@@ -869,6 +869,28 @@ function checkTemplates(name: string, fieldNames: string[], templates: Array<{ q
     return `${header(0)}Expected to find '{{cloze:Text}}' or similar on the front and back of the card template.`;
   }
   return undefined;
+}
+
+/** A shell glob (Python's fnmatch: `*`, `?`, `[seq]`, `[!seq]`) as an anchored regular expression. */
+function globRegExp(pattern: string): RegExp {
+  let src = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '*') src += '.*';
+    else if (ch === '?') src += '.';
+    else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) src += '\\[';
+      else {
+        let body = pattern.slice(i + 1, close);
+        const negate = body.startsWith('!');
+        if (negate) body = body.slice(1);
+        src += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = close;
+      }
+    } else src += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${src}$`, 's');
 }
 
 /** A note type as findModelsByName/findModelsById return it (Anki's notetype dict). */

@@ -197,6 +197,17 @@ describe('ids, note types, states, time', () => {
     expect(q(query)).toEqual(resolve(expected));
   });
 
+  it('dupe:<note type id>,<text> finds notes of that type whose first field matches with HTML stripped', () => {
+    const basic = col.modelByName('Basic')?.id as number;
+    const cloze = col.modelByName('Cloze')?.id as number;
+    expect(q(`"dupe:${basic},dog"`)).toEqual(['dog']);
+    add('Default', '<b>dog</b>', 'bold twin');
+    expect(q(`"dupe:${basic},<i>dog</i>"`)).toEqual(['<b>dog</b>', 'dog']);
+    expect(q(`"dupe:${basic},do"`)).toEqual([]);
+    expect(q(`"dupe:${cloze},dog"`)).toEqual([]);
+    col.deleteNotes([byFront.get('<b>dog</b>')?.id as number]);
+  });
+
   it('is:new excludes the reviewed/learning cards', () => {
     const fresh = q('is:new');
     expect(fresh).not.toContain('dog');
@@ -220,7 +231,7 @@ describe('invalid searches are errors, never silently wrong results', () => {
     ['added:x', /^Invalid search: expected a positive whole number in "`added:x`", but found "`x`"\.$/],
     [':foo', /^Invalid search: a colon `:` was found, but there was no keyword preceding it\./],
     ['rated:1', /not supported by the AnkiConnect test server/],
-    ['dupe:1,x', /not supported/],
+    ['dupe:x', /^Invalid search: `dupe:` was given an invalid argument/],
     ['a\\qb', /^Invalid search: the escape sequence `\\q` is not defined\./],
     ['prop:pos>1', /not supported by the AnkiConnect test server/],
     ['prop:ivl', /^Invalid search: `prop:ivl` must be followed by one of the following comparison operators/],

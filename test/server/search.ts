@@ -10,12 +10,12 @@
  * `deck:current` = Default, original deck of filtered cards); `tag:` (tag + children, `*`, `tag:none`, `tag:re:…`);
  * `note:`; `card:N` / `card:<template>`; `nid:`/`cid:`/`mid:`/`did:` lists; `is:new|learn|review|due|suspended|
  * buried|buried-manually|buried-sibling`; `flag:0-7`; `added:N`; `edited:N`; `prop:ivl|due|reps|lapses|ease<op>N`;
- * `re:`; `w:`. Anything else that Anki knows (`rated:`, `dupe:`, `nc:`, `introduced:`, `resched:`, `preset:` …)
+ * `re:`; `w:`; `dupe:<ntid>,<text>`. Anything else that Anki knows (`rated:`, `nc:`, `introduced:`, `resched:`, `preset:` …)
  * and anything malformed throws `Invalid search: …` (Anki's English texts) instead of returning a wrong result.
  */
 import type { Card, Collection, Note } from './collection';
 import type { Model } from './models';
-import { asciiLower, escapeRegExp } from './text';
+import { asciiLower, escapeRegExp, stripHtmlPreservingMedia } from './text';
 
 /** Anki's English search error texts (ftl/core/search.ftl). */
 const MSG = {
@@ -454,10 +454,19 @@ function compileTerm(col: Collection, raw: string): Pred {
       const re = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${wildSource(value, '\\S*', '\\S')}(?:$|[^\\p{L}\\p{N}_])`, 'iu');
       return (_c, n) => n.fields.some((f) => re.test(f));
     }
+    case 'dupe': {
+      // Anki's `dupe:<note type id>,<text>`: notes of that type whose first field, HTML stripped (media names
+      // kept), equals the text stripped the same way. Only `\"` and `\\` are escapes in the text.
+      const comma = value.indexOf(',');
+      const ntid = comma < 0 ? '' : value.slice(0, comma);
+      if (!/^\d+$/.test(ntid)) throw new SearchError(MSG.invalidArgument('dupe:', value));
+      const wanted = stripHtmlPreservingMedia(value.slice(comma + 1).replace(/\\(["\\])/g, '$1').normalize('NFC'));
+      const mid = Number(ntid);
+      return (_c, n) => n.mid === mid && stripHtmlPreservingMedia(n.fields[0] ?? '') === wanted;
+    }
     case 'rated':
     case 'introduced':
     case 'resched':
-    case 'dupe':
     case 'nc':
     case 'preset':
     case 'has-cd':

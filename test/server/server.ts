@@ -7,6 +7,7 @@ import net from 'node:net';
 import { AnkiConnect, Uncaught } from './actions';
 import { Collection } from './collection';
 import { generateCollection } from './generate';
+import { previewMedia } from './previewMedia';
 import { sampleMedia } from './sampleMedia';
 import { pyDecodeUtf8, pyDumps, pyLoads, PyJsonError } from './pyjson';
 import { validateRequest } from './schema';
@@ -39,6 +40,8 @@ export interface RequestLogEntry {
   /** top-level action ('' for banner/OPTIONS/403/parse errors) */
   action: string;
   subActions?: string[];
+  /** findNotes / findCards: the query (so tests can tell whose search it was) */
+  query?: string;
   bytesIn: number;
   /** from request complete to reply written, ms */
   ms: number;
@@ -209,7 +212,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
   );
   // The sample collection's media files (the card preview fetches them with retrieveMediaFile).
-  if (!opts.collection && opts.notes !== undefined && opts.notes > 0) for (const [name, data] of sampleMedia()) anki.media.set(name, data);
+  if (!opts.collection && opts.notes !== undefined && opts.notes > 0) for (const [name, data] of previewMedia()) anki.media.set(name, data);
+
+  // The sample collection comes with the media its notes reference (a few sounds stay missing).
+  if (!opts.collection) for (const [name, data] of sampleMedia(collection)) anki.media.set(name, data);
 
   // ----- HTTP handling (web.py handlerWrapper) -----
   const handleHttp = (req: ParsedRequest): { response: Buffer; entry: RequestLogEntry } => {
@@ -244,6 +250,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const action = typeof request.action === 'string' ? request.action : '';
     if (allowed || action === 'requestPermission') {
       entry.action = action;
+      if (action === 'findNotes' || action === 'findCards') {
+        const q = request.params && typeof request.params === 'object' ? (request.params as Record<string, unknown>).query : undefined;
+        if (typeof q === 'string') entry.query = q;
+      }
       if (action === 'multi') {
         const p = request.params;
         const list = p && typeof p === 'object' && Array.isArray((p as Record<string, unknown>).actions) ? ((p as Record<string, unknown>).actions as unknown[]) : [];

@@ -19,6 +19,7 @@ import './media.test';
 import './preview.test';
 import './runtime.test';
 import './conflict.test';
+import './editing.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -91,8 +91,8 @@ async function firstNote(deck: string): Promise<NoteElement> {
 
 describe('commands', () => {
   it('every manifest command is registered (those of feature modules by their own register functions)', () => {
-    // Feature modules (src/ui/media.ts, history.ts, preview, findReplace.ts, streamDocument.ts, conflict.ts) register
-    // these; the e2e tier checks that activation registers every command.
+    // Feature modules (src/ui/media.ts, history.ts, preview, findReplace.ts, streamDocument.ts, conflict.ts,
+    // editing/checkNotes.ts) register these; the e2e tier checks that activation registers every command.
     const elsewhere = new Set<string>([
       Commands.insertMedia,
       Commands.addMediaFile,
@@ -106,6 +106,7 @@ describe('commands', () => {
       Commands.openAsDocument,
       Commands.keepMine,
       Commands.takeAnkis,
+      Commands.checkNotes,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });

@@ -1,0 +1,159 @@
+// What the checks know about the collection (pure: uses only the `AnkiApi` interface): note types (fields,
+// cloze or not, id), deck names, tags and media file names. Loaded once in 2 requests and kept until
+// `refresh()` (the views' Refresh and the window-focus check call it), so typing never sends a request.
+// Per-item facts for hovers (notes per tag / deck, a media file's bytes) are fetched on demand and cached.
+import { z } from 'zod';
+import type { AnkiApi, MultiOutcome } from '../anki/api';
+import { deckQuery } from '../anki/query';
+import type { NoteTypeInfo } from './lint';
+
+export interface CollectionFacts {
+  noteTypes: ReadonlyMap<string, NoteTypeInfo>;
+  decks: readonly string[];
+  tags: readonly string[];
+  media: ReadonlySet<string>;
+}
+
+const namesAndIds = z.record(z.string(), z.number());
+const stringList = z.array(z.string());
+const modelObjects = z.array(z.object({ id: z.number(), name: z.string(), type: z.number(), flds: z.array(z.object({ name: z.string(), ord: z.number() })) }));
+const templates = z.record(z.string(), z.object({ Front: z.string(), Back: z.string() }));
+
+function value<T>(outcome: MultiOutcome | undefined, schema: z.ZodType<T>, what: string): T {
+  if (!outcome) throw new Error(`${what}: no answer`);
+  if (!outcome.ok) throw new Error(`${what}: ${outcome.error}`);
+  const r = schema.safeParse(outcome.value);
+  if (!r.success) throw new Error(`${what}: unexpected answer (${r.error.issues[0]?.message ?? 'schema'})`);
+  return r.data;
+}
+
+/** Escapes a tag for a quoted `"tag:…"` search term (literal match, no wildcards). */
+export function tagQuery(tag: string): string {
+  return `"tag:${tag.replace(/[\\"*_]/g, (c) => `\\${c}`)}"`;
+}
+
+export class CollectionCache {
+  private loading: Promise<CollectionFacts> | undefined;
+  private loaded: CollectionFacts | undefined;
+  private generation = 0;
+  private readonly tagCounts = new Map<string, Promise<number>>();
+  private readonly deckCounts = new Map<string, Promise<number>>();
+  private readonly mediaFiles = new Map<string, Promise<Uint8Array | undefined>>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly api: () => AnkiApi) {}
+
+  /** The facts if loaded (no request). */
+  get facts(): CollectionFacts | undefined {
+    return this.loaded;
+  }
+
+  /** Called after every (re)load. */
+  onDidLoad(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** The facts, loading them (2 requests) the first time; concurrent callers share one load. */
+  get(): Promise<CollectionFacts> {
+    if (this.loaded) return Promise.resolve(this.loaded);
+    return this.load();
+  }
+
+  /** Forget everything and load again (views' refresh, window focus). */
+  refresh(): Promise<CollectionFacts> {
+    this.tagCounts.clear();
+    this.deckCounts.clear();
+    this.mediaFiles.clear();
+    this.loading = undefined;
+    return this.load();
+  }
+
+  /** Forget everything without loading (the connection changed). */
+  clear(): void {
+    this.generation++;
+    this.loaded = undefined;
+    this.loading = undefined;
+    this.tagCounts.clear();
+    this.deckCounts.clear();
+    this.mediaFiles.clear();
+  }
+
+  private load(): Promise<CollectionFacts> {
+    if (this.loading) return this.loading;
+    const generation = ++this.generation;
+    const p = this.fetch().then((facts) => {
+      if (generation === this.generation) {
+        this.loaded = facts;
+        for (const l of this.listeners) l();
+      }
+      return facts;
+    });
+    this.loading = p;
+    p.catch(() => {
+      if (this.loading === p) this.loading = undefined;
+    });
+    return p;
+  }
+
+  private async fetch(): Promise<CollectionFacts> {
+    const api = this.api();
+    const [models, decks, tags, media] = await api.multi([
+      { action: 'modelNamesAndIds' },
+      { action: 'deckNames' },
+      { action: 'getTags' },
+      { action: 'getMediaFilesNames', params: { pattern: '*' } },
+    ]);
+    const ids = value(models, namesAndIds, 'modelNamesAndIds');
+    const names = Object.keys(ids);
+    const noteTypes = new Map<string, NoteTypeInfo>();
+    if (names.length > 0) {
+      const [found] = await api.multi([{ action: 'findModelsByName', params: { modelNames: names } }]);
+      if (found?.ok) {
+        for (const m of value(found, modelObjects, 'findModelsByName')) {
+          noteTypes.set(m.name, { id: m.id, isCloze: m.type === 1, fields: [...m.flds].sort((a, b) => a.ord - b.ord).map((f) => f.name) });
+        }
+      } else {
+        // Add-ons before 2024-01 have no findModelsByName: field names and templates per note type (one request).
+        const outcomes = await api.multi(names.flatMap((n) => [{ action: 'modelFieldNames', params: { modelName: n } }, { action: 'modelTemplates', params: { modelName: n } }]));
+        names.forEach((n, i) => {
+          const fields = value(outcomes[2 * i], stringList, 'modelFieldNames');
+          const tmpls = value(outcomes[2 * i + 1], templates, 'modelTemplates');
+          const isCloze = Object.values(tmpls).some((t) => /\{\{cloze:/i.test(t.Front));
+          noteTypes.set(n, { id: ids[n] ?? 0, isCloze, fields });
+        });
+      }
+    }
+    return { noteTypes, decks: value(decks, stringList, 'deckNames'), tags: value(tags, stringList, 'getTags'), media: new Set(value(media, stringList, 'getMediaFilesNames')) };
+  }
+
+  /** Notes carrying `tag` (or a child tag, as Anki's `tag:` search counts them); one request, cached. */
+  notesWithTag(tag: string): Promise<number> {
+    return this.memo(this.tagCounts, tag.toLowerCase(), async () => (await this.api().findNotes(tagQuery(tag))).length);
+  }
+
+  /** Notes in `deck` and its sub-decks; one request, cached. */
+  notesInDeck(deck: string): Promise<number> {
+    return this.memo(this.deckCounts, deck.toLowerCase(), async () => (await this.api().findNotes(deckQuery(deck, { includeSubdecks: true }))).length);
+  }
+
+  /** A media file's bytes (undefined when Anki has no such file); one request, cached. */
+  mediaFile(name: string): Promise<Uint8Array | undefined> {
+    return this.memo(this.mediaFiles, name, async () => {
+      const [r] = await this.api().multi([{ action: 'retrieveMediaFile', params: { filename: name } }]);
+      const v = value(r, z.union([z.string(), z.literal(false)]), 'retrieveMediaFile');
+      return v === false ? undefined : new Uint8Array(Buffer.from(v, 'base64'));
+    });
+  }
+
+  private memo<K, V>(map: Map<K, Promise<V>>, key: K, f: () => Promise<V>): Promise<V> {
+    const hit = map.get(key);
+    if (hit) return hit;
+    const p = f();
+    map.set(key, p);
+    p.catch(() => {
+      if (map.get(key) === p) map.delete(key);
+    });
+    return p;
+  }
+}

@@ -1,0 +1,343 @@
+// Editing help in `anki:` note documents (glue): problems as you type (Diagnostics), completion, hover and
+// quick fixes, the `anki-note` language (YAML with HTML field values) set on note documents when they open,
+// and the collection cache those need. The checks themselves are pure (src/lint/).
+import * as vscode from 'vscode';
+import { Commands, EDITING_DEBOUNCE_MS, LANGUAGE_ID, SCHEME, SettingDefaults, Settings } from '../../constants';
+import { CollectionCache } from '../../lint/ankiContext';
+import { completionSpot, hoverSpot } from '../../lint/complete';
+import { dupeQuery, duplicateProbe, lintNoteDocument, yamlInline, type LintContext, type LintProblem } from '../../lint/lint';
+import { readStructure } from '../../lint/structure';
+import { parsePath } from '../../notes/paths';
+import type { AnkiFileSystem } from '../../fs/index';
+import type { AnkiSession } from '../../session';
+import { registerCheckNotes } from './checkNotes';
+import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
+import { fixTitle } from './messages';
+
+const t = vscode.l10n.t;
+
+export interface EditingDeps {
+  session: AnkiSession;
+  fs: AnkiFileSystem;
+}
+
+export interface EditingHelp {
+  readonly cache: CollectionCache;
+  /** Reload the collection facts (views' Refresh, window focus) and re-check open notes. */
+  refresh(): Promise<void>;
+}
+
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp' };
+const HOVER_IMAGE_MAX_BYTES = 256 * 1024;
+
+function isNoteDocument(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === SCHEME && doc.uri.path.endsWith('.yaml');
+}
+
+export function registerEditingHelp(context: vscode.ExtensionContext, deps: EditingDeps): EditingHelp {
+  const { session, fs } = deps;
+  const subs = context.subscriptions;
+  const cache = new CollectionCache(() => session.client);
+  const diagnostics = vscode.languages.createDiagnosticCollection('anki');
+  subs.push(diagnostics);
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const lastLint = new Map<string, { version: number; problems: LintProblem[] }>();
+  /** Per document: the duplicate probe last asked about and its answer. */
+  const dupes = new Map<string, Map<string, number[] | undefined>>();
+  const DUPE_KEYS_KEPT = 50;
+  /** Documents typed in since they opened or were saved (duplicate checks run for those only). */
+  const typedIn = new Set<string>();
+  const languageSet = new Set<string>();
+
+  const contextOf = (doc: vscode.TextDocument): LintContext | undefined => {
+    const facts = cache.facts;
+    const base: Omit<LintContext, 'mode'> = {};
+    if (facts) {
+      base.noteTypes = facts.noteTypes;
+      base.decks = facts.decks;
+      base.media = facts.media;
+    }
+    const id = fs.noteIdOf(doc.uri);
+    if (id !== undefined) {
+      const loaded = fs.provider.engine.store.base(id)?.snapshot;
+      if (!loaded) return undefined;
+      return { ...base, mode: 'existing', loaded };
+    }
+    return parsePath(doc.uri.path).kind === 'newNote' ? { ...base, mode: 'new' } : undefined;
+  };
+
+  /** Checks a document now; `ask` allows the duplicate request (only the debounced pause in typing asks). */
+  const lint = (doc: vscode.TextDocument, ask = false): void => {
+    const key = doc.uri.toString();
+    if (ask) timers.delete(key); // the pending pause is this one; other checks leave it pending
+    if (doc.isClosed || !isNoteDocument(doc)) return;
+    const ctx = contextOf(doc);
+    if (!ctx) {
+      diagnostics.delete(doc.uri);
+      return;
+    }
+    if (!cache.facts) {
+      void cache.get().catch((e: unknown) => session.log.debug(`Editing help: collection facts not loaded: ${String(e)}`));
+    }
+    const text = doc.getText();
+    const probe = duplicateProbe(text, ctx);
+    const probeKey = probe ? `${probe.noteType}\u0000${probe.firstField.normalize('NFC')}` : undefined;
+    let asked = dupes.get(key);
+    if (!asked) dupes.set(key, (asked = new Map()));
+    const known = probeKey !== undefined ? asked.get(probeKey) : undefined;
+    if (known) ctx.duplicates = known;
+    const problems = lintNoteDocument(text, ctx);
+    lastLint.set(key, { version: doc.version, problems });
+    diagnostics.set(doc.uri, problems.map((p) => toDiagnostic(doc, p)));
+    // The duplicate check: at most one request per pause in typing, for a first field not asked about yet.
+    const wanted = vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkDuplicates', SettingDefaults.checkDuplicates);
+    if (ask && wanted && probe && probeKey !== undefined && typedIn.has(key) && !asked.has(probeKey)) {
+      const modelId = cache.facts?.noteTypes.get(probe.noteType)?.id;
+      if (modelId === undefined) return;
+      const map = asked;
+      map.set(probeKey, undefined);
+      while (map.size > DUPE_KEYS_KEPT) map.delete(map.keys().next().value as string);
+      void session.client.findNotes(dupeQuery(modelId, probe.firstField)).then(
+        (ids) => {
+          if (!map.has(probeKey)) return;
+          map.set(probeKey, ids);
+          if (ids.some((id) => id !== ctx.loaded?.id) && !doc.isClosed) lint(doc);
+        },
+        (e: unknown) => {
+          if (map.get(probeKey) === undefined) map.delete(probeKey);
+          session.log.debug(`Duplicate check failed: ${String(e)}`);
+        },
+      );
+    }
+  };
+
+  const schedule = (doc: vscode.TextDocument): void => {
+    const key = doc.uri.toString();
+    const old = timers.get(key);
+    if (old) clearTimeout(old);
+    timers.set(key, setTimeout(() => lint(doc, true), EDITING_DEBOUNCE_MS));
+  };
+
+  const lintAll = (): void => {
+    for (const doc of vscode.workspace.textDocuments) if (isNoteDocument(doc)) lint(doc);
+  };
+
+  const setLanguage = (doc: vscode.TextDocument): void => {
+    const key = doc.uri.toString();
+    if (!isNoteDocument(doc) || doc.languageId === LANGUAGE_ID || languageSet.has(key)) return;
+    languageSet.add(key); // once per opening: a user's own choice of language afterwards stays
+    // setTextDocumentLanguage keeps the model (content, dirty state); the extension host reports it as a close
+    // and a re-open of the same, still open document (`isClosed` false), which our listeners ignore.
+    void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID).then(undefined, (e: unknown) => session.log.debug(`Could not set the note language: ${String(e)}`));
+  };
+
+  const opened = (doc: vscode.TextDocument): void => {
+    if (!isNoteDocument(doc)) return;
+    setLanguage(doc);
+    lint(doc);
+  };
+
+  subs.push(
+    vscode.workspace.onDidOpenTextDocument(opened),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!isNoteDocument(e.document)) return;
+      if (e.contentChanges.length > 0) typedIn.add(e.document.uri.toString());
+      schedule(e.document);
+    }),
+    vscode.workspace.onWillSaveTextDocument((e) => {
+      // A save right after typing: the save's own requests come first; the next edit checks again.
+      const key = e.document.uri.toString();
+      typedIn.delete(key);
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (!isNoteDocument(doc) || !cache.facts) return;
+      // What a save may have created in Anki (a deck, tags), without a request.
+      const st = readStructure(doc.getText());
+      const facts = cache.facts;
+      if (st.deck && !facts.decks.some((d) => d.toLowerCase() === st.deck?.text.toLowerCase())) (facts.decks as string[]).push(st.deck.text);
+      for (const tag of st.tags?.items ?? []) if (!facts.tags.some((x) => x.toLowerCase() === tag.text.toLowerCase())) (facts.tags as string[]).push(tag.text);
+      schedule(doc);
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (!doc.isClosed) return; // a language change, not a close
+      const key = doc.uri.toString();
+      const timer = timers.get(key);
+      if (timer) clearTimeout(timer);
+      timers.delete(key);
+      lastLint.delete(key);
+      dupes.delete(key);
+      typedIn.delete(key);
+      languageSet.delete(key);
+      diagnostics.delete(doc.uri);
+    }),
+    cache.onDidLoad(lintAll),
+    session.onDidChangeClient(() => {
+      cache.clear();
+      dupes.clear();
+    }),
+    vscode.window.onDidChangeWindowState((w) => {
+      if (!w.focused || !cache.facts || session.state.kind !== 'connected') return;
+      if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkOnFocus', SettingDefaults.checkOnFocus)) return;
+      void cache.refresh().catch((e: unknown) => session.log.debug(`Editing help refresh failed: ${String(e)}`));
+    }),
+    { dispose: () => timers.forEach((x) => clearTimeout(x)) },
+  );
+
+  const selector: vscode.DocumentSelector = [{ scheme: SCHEME }, { language: LANGUAGE_ID }];
+
+  subs.push(
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      {
+        provideCodeActions(doc, range, ctx) {
+          const key = doc.uri.toString();
+          let entry = lastLint.get(key);
+          if (!entry || entry.version !== doc.version) {
+            lint(doc);
+            entry = lastLint.get(key);
+          }
+          if (!entry) return [];
+          const actions: vscode.CodeAction[] = [];
+          for (const p of entry.problems) {
+            const pr = new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end));
+            if (!pr.intersection(range) && !range.contains(pr)) continue;
+            const diag = ctx.diagnostics.find((d) => d.source === DIAGNOSTIC_SOURCE && d.range.isEqual(pr) && (typeof d.code === 'object' ? d.code.value : d.code) === p.code);
+            for (const fix of p.fixes) {
+              const a = new vscode.CodeAction(fixTitle(fix.kind, fix.args), vscode.CodeActionKind.QuickFix);
+              const edit = new vscode.WorkspaceEdit();
+              for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+              a.edit = edit;
+              if (diag) a.diagnostics = [diag];
+              if (fix.preferred) a.isPreferred = true;
+              actions.push(a);
+            }
+            for (const id of p.noteIds ?? []) {
+              const a = new vscode.CodeAction(t('Open the other note ({0})', String(id)), vscode.CodeActionKind.QuickFix);
+              a.command = { command: Commands.openNoteById, title: a.title, arguments: [id] };
+              if (diag) a.diagnostics = [diag];
+              actions.push(a);
+            }
+          }
+          return actions;
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+  );
+
+  subs.push(
+    vscode.languages.registerCompletionItemProvider(
+      selector,
+      {
+        async provideCompletionItems(doc, position) {
+          if (!isNoteDocument(doc)) return undefined;
+          const text = doc.getText();
+          const spot = completionSpot(text, doc.offsetAt(position));
+          if (!spot) return undefined;
+          const ctx = contextOf(doc);
+          let facts;
+          try {
+            facts = await cache.get();
+          } catch (e) {
+            session.log.debug(`Completion: ${String(e)}`);
+            return undefined;
+          }
+          const range = new vscode.Range(doc.positionAt(spot.start), doc.positionAt(spot.end));
+          const item = (label: string, kind: vscode.CompletionItemKind, insert: string, detail?: string): vscode.CompletionItem => {
+            const c = new vscode.CompletionItem(label, kind);
+            c.insertText = insert;
+            c.range = range;
+            if (detail !== undefined) c.detail = detail;
+            return c;
+          };
+          switch (spot.kind) {
+            case 'deck':
+              return facts.decks.map((d) => item(d, vscode.CompletionItemKind.Folder, yamlInlineValue(d), t('deck')));
+            case 'noteType':
+              if (ctx?.mode !== 'new') return undefined;
+              return [...facts.noteTypes.keys()].map((n) => item(n, vscode.CompletionItemKind.Class, yamlInlineValue(n), t('note type')));
+            case 'tag': {
+              const present = new Set((readStructure(text).tags?.items ?? []).map((x) => x.text.toLowerCase()));
+              return facts.tags.filter((x) => !present.has(x.toLowerCase()) || x.toLowerCase() === spot.prefix.toLowerCase()).map((x) => item(x, vscode.CompletionItemKind.Keyword, yamlInline(x), t('tag')));
+            }
+            case 'media':
+              return [...facts.media].map((m) => item(m, vscode.CompletionItemKind.File, m, t('media file')));
+            case 'fieldName': {
+              const names = ctx?.mode === 'existing' ? ctx.loaded?.fields.map(([n]) => n) : facts.noteTypes.get(readStructure(text).noteType?.text ?? '')?.fields;
+              const present = new Set(spot.present ?? []);
+              return (names ?? []).filter((n) => !present.has(n)).map((n) => item(n, vscode.CompletionItemKind.Field, `${yamlInline(n)}: `, t('field')));
+            }
+          }
+          return undefined;
+        },
+      },
+      ':', '[', ',', ' ', '"',
+    ),
+  );
+
+  subs.push(
+    vscode.languages.registerHoverProvider(selector, {
+      async provideHover(doc, position) {
+        if (!isNoteDocument(doc)) return undefined;
+        const spot = hoverSpot(doc.getText(), doc.offsetAt(position));
+        if (!spot) return undefined;
+        const range = new vscode.Range(doc.positionAt(spot.range[0]), doc.positionAt(spot.range[1]));
+        const md = new vscode.MarkdownString();
+        try {
+          if (spot.kind === 'tag') {
+            const n = await cache.notesWithTag(spot.tag);
+            md.appendMarkdown(t('Tag **{0}**: {1} notes', escapeMd(spot.tag), String(n)));
+          } else if (spot.kind === 'deck') {
+            const n = await cache.notesInDeck(spot.deck);
+            const exists = cache.facts?.decks.some((d) => d.toLowerCase() === spot.deck.toLowerCase());
+            md.appendMarkdown(exists === false ? t('Deck **{0}**: not in Anki yet (saving creates it)', escapeMd(spot.deck)) : t('Deck **{0}**: {1} notes (with its sub-decks)', escapeMd(spot.deck), String(n)));
+          } else {
+            const bytes = await cache.mediaFile(spot.name);
+            if (!bytes) {
+              md.appendMarkdown(t('**{0}**: not in Anki\'s media folder', escapeMd(spot.name)));
+            } else {
+              md.appendMarkdown(t('**{0}**: {1}', escapeMd(spot.name), formatSize(bytes.length)));
+              const ext = spot.name.slice(spot.name.lastIndexOf('.') + 1).toLowerCase();
+              const mime = IMAGE_TYPES[ext];
+              if (mime && bytes.length <= HOVER_IMAGE_MAX_BYTES) {
+                md.appendMarkdown(`\n\n![${escapeMd(spot.name)}](data:${mime};base64,${Buffer.from(bytes).toString('base64')})`);
+              }
+            }
+          }
+        } catch (e) {
+          session.log.debug(`Hover: ${String(e)}`);
+          return undefined;
+        }
+        return new vscode.Hover(md, range);
+      },
+    }),
+  );
+
+  for (const doc of vscode.workspace.textDocuments) opened(doc);
+  registerCheckNotes(context, { session, fs, cache });
+
+  return {
+    cache,
+    refresh: async () => {
+      if (!cache.facts) return;
+      try {
+        await cache.refresh();
+      } catch (e) {
+        session.log.debug(`Editing help refresh failed: ${String(e)}`);
+      }
+    },
+  };
+}
+
+/** A deck or note type name as a YAML value after `key: `. */
+function yamlInlineValue(s: string): string {
+  return /^[^\s"'#&*!|>%@`[\]{},?:-][^#]*$/.test(s) && !s.includes(': ') && !s.endsWith(':') && s.trim() === s ? s : JSON.stringify(s);
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function formatSize(n: number): string {
+  return n < 1024 ? t('{0} bytes', String(n)) : n < 1024 * 1024 ? t('{0} KB', (n / 1024).toFixed(1)) : t('{0} MB', (n / 1024 / 1024).toFixed(1));
+}
