@@ -34,7 +34,7 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
 }
 
 export async function makeFixture(
-  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number } = {},
+  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number } = {},
 ): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
@@ -62,7 +62,13 @@ export async function makeFixture(
   const dirty = new Set<string>();
   const provider = new AnkiFileSystemProvider(
     { client, log },
-    { codec: notesCodec, diagnostics: sink, saveWindowMs: 10, canonicalDelayMs: 30, isDirty: (uri) => dirty.has(uri.toString()) },
+    {
+      codec: notesCodec,
+      diagnostics: sink,
+      canonicalDelayMs: 30,
+      isDirty: (uri) => dirty.has(uri.toString()),
+      ...(opts.announcedWriteTimeoutMs !== undefined ? { announcedWriteTimeoutMs: opts.announcedWriteTimeoutMs } : {}),
+    },
   );
   const events: vscode.FileChangeEvent[] = [];
   provider.onDidChangeFile((e) => events.push(...e));

@@ -16,9 +16,10 @@ afterEach(async () => {
 
 const DECK = 'Batch';
 
-async function setupMany(n: number) {
+async function setupMany(n: number, opts: { announcedWriteTimeoutMs?: number } = {}) {
   const ids: number[] = [];
   fx = await makeFixture({
+    ...opts,
     setup: (col) => {
       for (let i = 0; i < n; i++) ids.push(basicNote(col, DECK, `Front ${i}`, `Back ${i}`, ['t']));
     },
@@ -75,6 +76,82 @@ describe('batching', () => {
     const d = docs[0] as string;
     await Promise.all([fx.provider.writeFile(u, bytes(d.replace(/Back: .*/, 'Back: one')), W), fx.provider.writeFile(u, bytes(d.replace(/Back: .*/, 'Back: two')), W)]);
     expect(fieldsOf(fx, ids[0] as number)?.Back).toBe('two');
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const edit = (doc: string, back: string) => bytes(doc.replace(/Back: .*/, `Back: ${back}`));
+
+describe('batching driven by VS Code\'s save announcements', () => {
+  it('announced writes arriving 50–400 ms apart form ONE batch of 2 requests', async () => {
+    const { fx, ids, uris, docs } = await setupMany(5);
+    const before = fx.srv.stats.requests;
+    fx.provider.willSave(uris); // Save All: onWillSaveTextDocument for every document before any write
+    const gaps = [0, 50, 400, 120, 300];
+    const writes: Array<Promise<void>> = [];
+    for (const [i, u] of uris.entries()) {
+      await sleep(gaps[i] as number);
+      writes.push(fx.provider.writeFile(u, edit(docs[i] as string, `Late ${i}`), W));
+      if (i < uris.length - 1) expect(fx.srv.stats.requests - before).toBe(0); // held for the announced rest
+    }
+    await Promise.all(writes);
+    expect(fx.srv.stats.requests - before).toBe(2);
+    expect(fx.provider.engine.saver.stats).toMatchObject({ batches: 1, lastBatchSize: 5 });
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual([0, 1, 2, 3, 4].map((i) => `Late ${i}`));
+  });
+
+  it('an announced write that never comes releases the others after the bound; it is saved alone if it comes late', async () => {
+    const { fx, ids, uris, docs } = await setupMany(3, { announcedWriteTimeoutMs: 300 });
+    const before = fx.srv.stats.requests;
+    fx.provider.willSave(uris);
+    const started = Date.now();
+    const two = Promise.all([0, 1].map((i) => fx.provider.writeFile(uris[i] as vscode.Uri, edit(docs[i] as string, `Kept ${i}`), W)));
+    await sleep(100);
+    expect(fx.srv.stats.requests - before).toBe(0); // still waiting for the third announced write
+    await two;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(fx.srv.stats.requests - before).toBe(2);
+    expect(fx.provider.engine.saver.stats).toMatchObject({ batches: 1, lastBatchSize: 2 });
+    expect(fx.provider.engine.saver.awaiting).toBe(0);
+    // the third comes after all (unannounced now): saved at once in its own batch
+    const r = await countRequests(fx.srv, () => fx.provider.writeFile(uris[2] as vscode.Uri, edit(docs[2] as string, 'Late'), W));
+    expect(r.requests).toBe(2);
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['Kept 0', 'Kept 1', 'Late']);
+  });
+
+  it('announced writes that end before the saver (invalid, unchanged) do not hold the others', async () => {
+    // a bound of a minute: waiting for it would time the test out
+    const { fx, ids, uris, docs } = await setupMany(4, { announcedWriteTimeoutMs: 60_000 });
+    fx.provider.willSave(uris);
+    const results = await Promise.allSettled([
+      fx.provider.writeFile(uris[0] as vscode.Uri, edit(docs[0] as string, 'A'), W),
+      fx.provider.writeFile(uris[1] as vscode.Uri, bytes('fields: [unclosed'), W),
+      fx.provider.writeFile(uris[2] as vscode.Uri, bytes(docs[2] as string), W),
+      fx.provider.writeFile(uris[3] as vscode.Uri, edit(docs[3] as string, 'D'), W),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(fx.provider.engine.saver.stats).toMatchObject({ batches: 1, lastBatchSize: 2 });
+    expect(fx.provider.engine.saver.awaiting).toBe(0);
+    expect(ids.map((id) => fieldsOf(fx, id)?.Back)).toEqual(['A', 'Back 1', 'Back 2', 'D']);
+  });
+
+  it('a single announced save, a save announced twice (the second replaced a cancelled one) and an unannounced write are sent at once', async () => {
+    const { fx, uris, docs } = await setupMany(3, { announcedWriteTimeoutMs: 60_000 });
+    fx.provider.willSave([uris[0] as vscode.Uri]);
+    expect((await countRequests(fx.srv, () => fx.provider.writeFile(uris[0] as vscode.Uri, edit(docs[0] as string, 'one'), W))).requests).toBe(2);
+    fx.provider.willSave([uris[1] as vscode.Uri]);
+    fx.provider.willSave([uris[1] as vscode.Uri]);
+    expect((await countRequests(fx.srv, () => fx.provider.writeFile(uris[1] as vscode.Uri, edit(docs[1] as string, 'two'), W))).requests).toBe(2);
+    expect((await countRequests(fx.srv, () => fx.provider.writeFile(uris[2] as vscode.Uri, edit(docs[2] as string, 'three'), W))).requests).toBe(2);
+    expect(fx.provider.engine.saver.stats.batches).toBe(3);
+  });
+
+  it('announcements of other schemes and of non-note paths are ignored', async () => {
+    const { fx, uris, docs } = await setupMany(1, { announcedWriteTimeoutMs: 60_000 });
+    fx.provider.willSave([vscode.Uri.from({ scheme: 'untitled', path: 'Untitled-1' }), vscode.Uri.from({ scheme: 'anki', path: `/${DECK}` })]);
+    expect(fx.provider.engine.saver.awaiting).toBe(0);
+    await fx.provider.writeFile(uris[0] as vscode.Uri, edit(docs[0] as string, 'x'), W);
+    expect(fx.provider.engine.saver.stats.batches).toBe(1);
   });
 });
 
@@ -283,7 +360,7 @@ describe('API key', () => {
       expect(e.message).toMatch(/API key/);
       // The key is changed in AnkiConnect while the note is open: the save is refused as NoPermissions.
       const session = { client: new AnkiClient({ url: srv.url, apiKey: 'secret' }), log: { info() {}, warn() {}, error() {} } };
-      const p = new AnkiFileSystemProvider(session, { codec: notesCodec, saveWindowMs: 1 });
+      const p = new AnkiFileSystemProvider(session, { codec: notesCodec });
       const opened = text(await p.readFile(uri));
       session.client = new AnkiClient({ url: srv.url, apiKey: 'old' });
       const s = await rejection(p.writeFile(uri, bytes(opened.replace('Back: note', 'Back: changed')), W));
