@@ -4,7 +4,7 @@ import { AnkiClient, type RequestEvent } from '../../src/anki/client';
 import { notesCodec } from '../../src/core/codec';
 import { AnkiFileSystemProvider, type DiagnosticsSink } from '../../src/fs/provider';
 import { notePath } from '../../src/notes/paths';
-import { Collection, startTestServer, type TestServer } from '../server';
+import { Collection, startTestServer, type AddonBuild, type TestServer } from '../server';
 import * as vscode from 'vscode';
 
 export interface Logged {
@@ -27,6 +27,9 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/** The add-on build fixtures talk to unless a test says otherwise (suites run once per build, see `eachAddon`). */
+export const fixtureDefaults: { addon: AddonBuild } = { addon: 'current' };
+
 export function basicNote(col: Collection, deck: string, front: string, back: string, tags: string[] = []): number {
   const model = col.modelByName('Basic');
   if (!model) throw new Error('no Basic model');
@@ -34,12 +37,11 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
 }
 
 export async function makeFixture(
-  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number } = {},
+  opts: { addon?: AddonBuild; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number } = {},
 ): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
-  const srvOpts: Parameters<typeof startTestServer>[0] = { port: 0, latency: 'none', collection: col };
-  if (opts.legacy) srvOpts.legacy = true;
+  const srvOpts: Parameters<typeof startTestServer>[0] = { port: 0, latency: 'none', collection: col, addon: opts.addon ?? fixtureDefaults.addon };
   const srv = await startTestServer(srvOpts);
   const fixture: Partial<Fixture> & { onRequest: Fixture['onRequest'] } = { onRequest: undefined };
   const client = new AnkiClient({
