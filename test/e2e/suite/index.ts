@@ -12,6 +12,7 @@ import './fileSystem.test';
 import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
+import './saveBatching.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -70,12 +70,12 @@ describe('saving several notes and fault cases', () => {
       assert.equal(after[i]?.fields[name]?.value, `${value} saved together`, `note ${n.noteId} was not updated`);
     }
     const log = await controlLog();
-    // VS Code issues the three writes in parallel; writes arriving together form one batch (on a loaded machine
-    // they may straggle into more). Every batch costs exactly 2 requests: a conflict read, then one apply multi.
+    // VS Code announces the three writes (onWillSaveTextDocument) before any of them: they form ONE batch, at
+    // exactly 2 requests: a conflict read, then one apply multi.
     const applies = log.map((e, i) => [e, i] as const).filter(([e]) => actionsOf(e).includes('updateNoteFields'));
     const updates = applies.reduce((sum, [e]) => sum + actionsOf(e).filter((a) => a === 'updateNoteFields').length, 0);
     assert.equal(updates, 3, `expected 3 field updates in total: ${JSON.stringify(log)}`);
-    assert.ok(applies.length >= 1 && applies.length <= 3, `expected 1-3 apply requests: ${JSON.stringify(log)}`);
+    assert.equal(applies.length, 1, `expected ONE apply request: ${JSON.stringify(log)}`);
     const batchIndexes = new Set<number>();
     for (const [, i] of applies) {
       const read = log[i - 1];
