@@ -1,5 +1,6 @@
-// Ids shared by the code and package.json (test/unit/manifest.test.ts keeps both in step).
+// Ids shared by the code and package.json (test/unit/constants.test.ts keeps both in step).
 // Pure: no `vscode` import.
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_URL } from './anki/client';
 
 export const EXTENSION_ID = 'anki-files.anki-files';
 export const SCHEME = 'anki';
@@ -24,6 +25,8 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  insertMedia: 'ankiFiles.insertMedia',
+  addMediaFile: 'ankiFiles.addMediaFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -42,6 +45,7 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
 } as const;
 
 export const ContextKeys = {
@@ -62,6 +66,15 @@ export const ANKICONNECT_URL = 'https://ankiweb.net/shared/info/2055492159';
 export const ANKICONNECT_CODE = '2055492159';
 
 export const DEFAULT_PAGE_SIZE = 200;
+
+/** Every setting's default, in one place (package.json's `default`s must equal these: test/unit/constants.test.ts). */
+export const SettingDefaults = {
+  url: DEFAULT_URL,
+  pageSize: DEFAULT_PAGE_SIZE,
+  requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+  checkOnFocus: true,
+  mediaMaxUploadSizeMB: 4,
+} as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;
 export const RECENT_QUERIES_MAX = 10;

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import { LOG_CHANNEL_NAME, SCHEME, Settings } from './constants';
+import { LOG_CHANNEL_NAME } from './constants';
 import { DeckListing } from './core/listing';
 import { SearchEngine } from './core/search';
 import { registerAnkiFileSystem } from './fs/index';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerListeners } from './ui/listeners';
+import { registerMedia } from './ui/media';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -34,64 +36,11 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     subscribe(registerStatusBar(session));
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
-    const compareWithAnki = (uri: vscode.Uri): Promise<void> => fs.compareWithAnki(uri);
-    for (const d of registerCommands({ session, fs, decks, results, openSearch, compareWithAnki })) subscribe(d);
+    for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
+    for (const d of registerMedia({ session })) subscribe(d);
 
-    // Keep the views in step with Anki and with the file system.
-    subscribe(
-      session.onDidChangeState((state) => {
-        if (state.kind === 'connected' && !listing.tree) void decks.refresh();
-      }),
-    );
-    subscribe(session.onDidChangeClient(() => void decks.refresh()));
-    // Saves through the file system (edits, moves, new notes/decks): one coalesced check of the listing,
-    // which refreshes only the decks and notes that changed.
-    let collectionTimer: ReturnType<typeof setTimeout> | undefined;
-    subscribe(
-      fs.onDidChangeCollection(() => {
-        if (collectionTimer) clearTimeout(collectionTimer);
-        collectionTimer = setTimeout(() => {
-          collectionTimer = undefined;
-          void decks.checkForChanges({ full: true }).catch((e: unknown) => log.debug(`Listing check failed: ${String(e)}`));
-        }, 300);
-      }),
-    );
-    subscribe({ dispose: () => collectionTimer && clearTimeout(collectionTimer) });
-    subscribe(decks.onDidMutate(() => void fs.checkForChanges()));
-
-    // Window focus: reconnect if needed, else one cheap check for changes made in Anki.
-    let checking = false;
-    subscribe(
-      vscode.window.onDidChangeWindowState((w) => {
-        if (!w.focused || checking) return;
-        if (session.state.kind !== 'connected') {
-          session.nudge();
-          return;
-        }
-        if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>('checkOnFocus', true)) return;
-        checking = true;
-        void Promise.allSettled([fs.checkForChanges(), decks.checkForChanges()])
-          .then((r) => {
-            for (const x of r) if (x.status === 'rejected') log.debug(`Focus check failed: ${String(x.reason)}`);
-          })
-          .finally(() => {
-            checking = false;
-          });
-      }),
-    );
-
-    // The Decks view follows the active `anki:` editor while it is visible (notes the listing already knows).
-    subscribe(
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        const uri = editor?.document.uri;
-        if (!uri || uri.scheme !== SCHEME || !decks.view.visible || !listing.tree) return;
-        const id = fs.noteIdOf(uri);
-        if (id === undefined || listing.deckOfNote(id) === undefined) return;
-        void decks.revealNote(id, { select: true, focus: false }).catch((e: unknown) => {
-          log.debug(`Follow editor: ${String(e)}`);
-        });
-      }),
-    );
+    // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
+    for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);
 
     void session.check();
     log.info('Anki Files activated');

@@ -70,7 +70,12 @@ export type TypedOutcome<T> = { ok: true; value: T } | { ok: false; error: strin
  * `AnkiConnectError` whose message is user-readable, e.g. for an API key problem); a value that does not
  * match the schema throws `AnkiProtocolError`.
  */
-export function parseOutcome<T>(entry: TypedAction<T>, outcome: MultiOutcome, opts: { apiKeyConfigured?: boolean } = {}): TypedOutcome<T> {
+export function parseOutcome<T>(
+  entry: TypedAction<T>,
+  outcome: MultiOutcome | undefined,
+  opts: { apiKeyConfigured?: boolean } = {},
+): TypedOutcome<T> {
+  if (outcome === undefined) throw new AnkiProtocolError(entry.action, 'missing multi entry');
   if (!outcome.ok) {
     return { ok: false, error: outcome.error, cause: new AnkiConnectError(entry.action, outcome.error, opts) };
   }
@@ -91,4 +96,14 @@ export function parseOutcomes<const E extends readonly TypedAction<unknown>[]>(
     throw new AnkiProtocolError('multi', `expected ${entries.length} results, got ${outcomes.length}`);
   }
   return entries.map((e, i) => parseOutcome(e, outcomes[i] as MultiOutcome, opts)) as OutcomesOf<E>;
+}
+
+/**
+ * The validated value of one `multi` outcome of `action`; a failed entry throws its `AnkiConnectError`, a
+ * missing or mis-shaped one `AnkiProtocolError` (the same errors the client's own method would throw).
+ */
+export function readOutcome<A extends KnownAction>(action: A, outcome: MultiOutcome | undefined): ResultOf<A> {
+  const o = parseOutcome(typed(action, {}), outcome);
+  if (!o.ok) throw o.cause;
+  return o.value;
 }

@@ -1,6 +1,6 @@
 // Connection state machine (pure: no `vscode` import). The glue (src/ui/session.ts) feeds it events and
 // mirrors the state into the status bar and the `ankiFiles.connection` context key.
-import type { AnkiErrorKind } from '../anki/errors';
+import { describeAnkiError, type AnkiErrorKind } from '../anki/errors';
 import type { ConnectionContextValue } from '../constants';
 
 /** The connection verdict; src/session.ts exposes it to the glue as `ConnectionState`. */
@@ -43,6 +43,16 @@ export function failureState(kind: AnkiErrorKind, message: string): ConnState | 
     case 'unknown':
       return undefined;
   }
+}
+
+/**
+ * True when an error says something about the connection (Anki down, API key, no collection, unusable
+ * replies…), not about one request: the status bar and welcome views follow these; per-item failures of
+ * other kinds stay with the item.
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  const d = describeAnkiError(e);
+  return failureState(d.kind, d.message) !== undefined;
 }
 
 export const DEFAULT_API_VERSION = 6;

@@ -1,17 +1,17 @@
 // The logic of the `anki:` file system, without VS Code (pure: no `vscode` import). `src/fs/provider.ts` is
 // a thin adapter: it turns paths into URIs, `FsEngineError`s into `FileSystemError`s and the change
 // callbacks into `onDidChangeFile` events.
-import type { AnkiApi, NoteId } from '../anki/api';
+import type { AnkiApi, CardId, NoteId } from '../anki/api';
 import { actions, parseOutcomes } from '../anki/actions';
 import { AnkiConnectError } from '../anki/errors';
 import { deckQuery } from '../anki/query';
-import { DECK_SEPARATOR, sameDeck } from '../notes/deckName';
+import { DECK_SEPARATOR, normalizeDeckName, sameDeck } from '../notes/deckName';
 import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '../notes/model';
 import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPath } from '../notes/paths';
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
 import { Saver, type NoteChange, type SaveOutcome, type SaverLog } from './saver';
-import { contentHash, noteName } from './snapshot';
+import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName } from './snapshot';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
 
@@ -47,6 +47,28 @@ export interface FileEvent {
 export interface CollectionChange {
   decks?: string[];
   notes?: NoteId[];
+}
+
+/** What `moveNotes` did. */
+export interface MoveReport {
+  /** Notes whose cards (those in the note's deck) were moved. */
+  moved: NoteId[];
+  /** Notes that do not exist (deleted). */
+  missing: NoteId[];
+  /** Notes already in the target deck (nothing sent for them). */
+  alreadyThere: NoteId[];
+  /** Cards of the moved notes left in other decks (the move rule: only the cards in the note's deck move). */
+  leftBehind: number;
+}
+
+function dedupeEvents(events: FileEvent[]): FileEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const k = `${e.kind}\u0000${e.path}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 export interface EngineLog extends SaverLog {
@@ -305,8 +327,7 @@ export class FsEngine {
       const infos = await this.client.notesInfo(ids);
       for (const info of infos) {
         if (!info) continue;
-        const first = Object.entries(info.fields).sort((a, b) => a[1].order - b[1].order)[0];
-        out.push([`${noteLabel(first?.[1].value ?? '')}.${info.noteId}.yaml`, 'file']);
+        out.push([`${noteLabel(firstFieldHtml(info))}.${info.noteId}.yaml`, 'file']);
       }
     }
     for (const [dp, d] of this.drafts) {
@@ -616,12 +637,103 @@ export class FsEngine {
     if (p.kind !== 'deck') {
       throw new FsEngineError('noPermissions', p.kind === 'invalid' ? p.reason : `"${path}" is a note file name, not a deck name.`);
     }
-    if (await this.deckExists(p.deck)) throw new FsEngineError('exists', `The deck "${p.deck}" already exists.`);
-    await this.client.createDeck(p.deck);
+    await this.createDeck(p.deck);
+  }
+
+  /**
+   * Creates a deck (and its missing parents): the one path for new decks (New Deck, a new folder). Throws
+   * `exists` when a deck of that name exists (Anki compares names ignoring case).
+   */
+  async createDeck(name: string): Promise<void> {
+    const deck = normalizeDeckName(name);
+    if (await this.deckExists(deck)) throw new FsEngineError('exists', `The deck "${deck}" already exists.`);
+    await this.client.createDeck(deck);
     this.invalidateDecks();
-    this.opts.log?.info(`Created deck "${p.deck}".`);
-    this.opts.onFileEvents?.([{ kind: 'created', path: deckPath(p.deck) }]);
-    this.opts.onCollectionChange?.({ decks: [p.deck] });
+    this.opts.log?.info(`Created deck "${deck}".`);
+    this.opts.onFileEvents?.([{ kind: 'created', path: deckPath(deck) }]);
+    this.opts.onCollectionChange?.({ decks: [deck] });
+  }
+
+  /**
+   * Deletes notes (and their cards) from Anki: the one path for deleting notes (Delete Note, deleting a file).
+   * Their documents get `deleted` events. Returns the ids that were deleted (notes already gone are left out).
+   */
+  async deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const infos = await this.client.notesInfo(unique);
+    const existing = unique.filter((_, i) => infos[i] !== undefined);
+    if (existing.length === 0) return [];
+    const decks = new Set<string>();
+    for (const id of existing) {
+      const d = this.store.peek(id)?.snapshot.deck;
+      if (d !== undefined) decks.add(d);
+    }
+    await this.client.deleteNotes(existing);
+    const events: FileEvent[] = [];
+    for (const id of existing) {
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
+      for (const [a, nid] of this.aliases) if (nid === id) events.push({ kind: 'deleted', path: a });
+      this.store.forget(id);
+      this.servedPaths.delete(id);
+      for (const [a, nid] of [...this.aliases]) if (nid === id) this.aliases.delete(a);
+    }
+    this.opts.log?.info(`Deleted note${existing.length === 1 ? '' : 's'} ${existing.join(', ')}.`);
+    if (events.length > 0) this.opts.onFileEvents?.(dedupeEvents(events));
+    this.opts.onCollectionChange?.({ decks: [...decks], notes: existing });
+    return existing;
+  }
+
+  /**
+   * Moves notes to `deck`: the one path for moves that do not come from a document's `deck:` (drag and drop,
+   * moving a file). The same rule as a save (`cardsToMove`): each note's cards in the deck it is moved from
+   * (`opts.from`, e.g. the folder or listing it was dragged out of; else its own deck) move, others stay. Requests: `notesInfo`, `getDecks`, one `changeDeck`. Open documents of the moved notes
+   * get `changed` events (their `deck:` line changed).
+   */
+  async moveNotes(ids: readonly NoteId[], deck: string, opts: { from?: (id: NoteId) => string | undefined } = {}): Promise<MoveReport> {
+    const unique = [...new Set(ids)];
+    const report: MoveReport = { moved: [], missing: [], alreadyThere: [], leftBehind: 0 };
+    if (unique.length === 0) return report;
+    const target = normalizeDeckName(deck);
+    const infos = await this.client.notesInfo(unique);
+    const found = unique.flatMap((id, i) => {
+      const info = infos[i];
+      if (!info) report.missing.push(id);
+      return info ? [info] : [];
+    });
+    const allCards = [...new Set(found.flatMap((n) => n.cards))];
+    const byCard = allCards.length > 0 ? deckByCard(await this.client.getDecks(allCards)) : new Map<CardId, string>();
+    const cards: CardId[] = [];
+    const fromDecks = new Set<string>();
+    for (const info of found) {
+      const first = info.cards[0];
+      const noteDeck = first !== undefined ? byCard.get(first) : undefined;
+      const from = opts.from?.(info.noteId) ?? noteDeck;
+      if (noteDeck === undefined || from === undefined || sameDeck(from, target)) {
+        report.alreadyThere.push(info.noteId);
+        continue;
+      }
+      const move = cardsToMove(info.cards, (c) => byCard.get(c), noteDeck, from).filter((c) => !sameDeck(byCard.get(c) ?? '', target));
+      if (move.length === 0) {
+        report.alreadyThere.push(info.noteId);
+        continue;
+      }
+      cards.push(...move);
+      report.leftBehind += info.cards.length - move.length;
+      report.moved.push(info.noteId);
+      fromDecks.add(from);
+    }
+    if (cards.length === 0) return report;
+    await this.client.changeDeck(cards, target);
+    this.invalidateDecks();
+    for (const id of report.moved) this.store.markStale(id);
+    this.opts.log?.info(
+      `Moved note${report.moved.length === 1 ? '' : 's'} ${report.moved.join(', ')} to "${target}"` +
+        (report.leftBehind > 0 ? ` (${report.leftBehind} card(s) in other decks stay where they are).` : '.'),
+    );
+    this.fireChanged(report.moved);
+    this.opts.onCollectionChange?.({ decks: [...fromDecks, target], notes: report.moved });
+    return report;
   }
 
   async delete(path: string): Promise<void> {
@@ -641,17 +753,8 @@ export class FsEngine {
           }
           throw new FsEngineError('notFound', `"${path}" does not exist.`);
         }
-        const existing = this.store.peek(id);
-        const info = existing ? undefined : (await this.client.notesInfo([id]))[0];
-        if (!existing && !info) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (already deleted?).`);
-        await this.client.deleteNotes([id]);
-        const paths = [...(this.servedPaths.get(id) ?? []), path];
-        this.store.forget(id);
-        this.servedPaths.delete(id);
-        for (const [a, nid] of this.aliases) if (nid === id) this.aliases.delete(a);
-        this.opts.log?.info(`Deleted note ${id}.`);
-        this.opts.onFileEvents?.([...new Set(paths)].map((x) => ({ kind: 'deleted' as const, path: x })));
-        this.opts.onCollectionChange?.({ decks: [existing?.snapshot.deck ?? p.deck], notes: [id] });
+        const deleted = await this.deleteNotes([id]);
+        if (deleted.length === 0) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (already deleted?).`);
         return;
       }
       case 'deck': {
@@ -690,28 +793,14 @@ export class FsEngine {
       const id = from.noteId;
       const target = await this.deckExists(to.deck);
       if (target === undefined) throw new FsEngineError('notFound', `There is no deck "${to.deck}" in Anki.`);
-      const s = await this.store.get(id, from.deck);
-      // Move the note's cards that are in the folder's deck (the note may keep other cards elsewhere).
-      const byDeck = await this.client.getDecks(s.snapshot.cards);
-      const inDeck = (deck: string) => Object.entries(byDeck).flatMap(([d, cs]) => (sameDeck(d, deck) ? cs : []));
-      let cards = inDeck(from.deck);
-      if (cards.length === 0) cards = inDeck(s.snapshot.deck);
-      if (cards.length === 0) cards = s.snapshot.cards;
-      await this.client.changeDeck(cards, target);
-      this.store.markStale(id);
-      const fresh = await this.store.get(id, target);
-      const first = s.snapshot.cards[0];
-      if (first !== undefined && cards.includes(first) && !sameDeck(fresh.snapshot.deck, target)) {
-        throw new FsEngineError('failed', `Anki did not move ${noteName(fresh.snapshot)} to "${target}" (its cards are in "${fresh.snapshot.deck}").`);
-      }
+      const report = await this.moveNotes([id], target, { from: () => from.deck });
+      if (report.missing.length > 0) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (deleted?).`);
       const label = from.label;
       const dest = to.kind === 'note' ? newPath : `${deckPath(target)}/${label}.${id}.yaml`;
-      this.opts.log?.info(`Moved note ${id} from "${from.deck}" to "${target}".`);
       this.opts.onFileEvents?.([
         { kind: 'deleted', path: oldPath },
         { kind: 'created', path: dest },
       ]);
-      this.opts.onCollectionChange?.({ decks: [from.deck, target], notes: [id] });
       return;
     }
     if (from.kind === 'deck') {
@@ -796,10 +885,5 @@ export class FsEngine {
     this.store.markServed(id);
     if (changed) this.fireChanged([id]);
     return { text: this.opts.codec.render(snap), snapshot: snap };
-  }
-
-  /** Hash helper for tests/diagnostics. */
-  static hashOf(n: NoteSnapshot): string {
-    return contentHash(n);
   }
 }

@@ -8,11 +8,11 @@
 //  - each further page: 1 request;
 //  - a change check (window focus): 1 request (`multi` of the same listing plus the shown notes' mod times).
 import type { AnkiApi, MultiAction, MultiOutcome, NoteId, NoteInfo } from '../anki/api';
-import { AnkiConnectError, AnkiProtocolError } from '../anki/errors';
-import { parseResult } from '../anki/actions';
-import type { KnownAction, ResultOf } from '../anki/schemas';
+import { readOutcome } from '../anki/actions';
 import { deckQuery } from '../anki/query';
 import { stripHtml, truncateText } from '../notes/paths';
+import { isConnectionFailure } from './connection';
+import { orderedFields } from './snapshot';
 import { applyCounts, buildDeckTree, walkDecks, type DeckNode, type DeckTree } from './deckTree';
 
 /** What the views show of a note. */
@@ -30,12 +30,6 @@ export interface NoteSummary {
   label: string;
   mod: number | undefined;
   cards: number[];
-}
-
-export function orderedFields(info: NoteInfo): Array<[string, string]> {
-  return Object.entries(info.fields)
-    .sort((a, b) => a[1].order - b[1].order)
-    .map(([name, f]): [string, string] => [name, f.value]);
 }
 
 export function summarizeNote(info: NoteInfo, deck: string): NoteSummary {
@@ -60,10 +54,6 @@ export const MAX_DISPLAY_LABEL = 80;
 export function displayLabel(sortFieldHtml: string, max = MAX_DISPLAY_LABEL): string {
   const text = stripHtml(sortFieldHtml);
   if (text.length === 0) return ''; // the glue shows a localised placeholder
-  return truncate(text, max);
-}
-
-export function truncate(text: string, max: number): string {
   return truncateText(text, max);
 }
 
@@ -73,20 +63,9 @@ export function fieldSnippet(note: Pick<NoteSummary, 'fields'>, max = 120): stri
     .slice(1)
     .map(([, html]) => stripHtml(html).replace(/\s+/g, ' ').trim())
     .filter((s) => s.length > 0);
-  return truncate(parts.join(' · '), max);
+  return truncateText(parts.join(' · '), max);
 }
 
-/** Reads one `multi` outcome with the action's schema; throws the same errors the client would. */
-export function readOutcome<A extends KnownAction>(action: A, outcome: MultiOutcome | undefined): ResultOf<A> {
-  if (outcome === undefined) throw new AnkiProtocolError(action, 'missing multi entry');
-  if (!outcome.ok) throw new AnkiConnectError(action, outcome.error);
-  return parseResult(action, outcome.value);
-}
-
-/** Errors of one `multi` entry that concern the whole connection (must not be swallowed per deck). */
-function isConnectionLevel(e: unknown): boolean {
-  return e instanceof AnkiConnectError && (e.isApiKey || e.isNoCollection);
-}
 
 /** A list of note ids shown page by page (a deck's own notes, or search results). */
 export class PagedNotes {
@@ -213,7 +192,7 @@ export class DeckListing {
       try {
         own.set(name, sortedIds(readOutcome('findNotes', outcomes[i])));
       } catch (e) {
-        if (isConnectionLevel(e)) throw e;
+        if (isConnectionFailure(e)) throw e;
         // Count stays unknown for this deck; expanding it retries with its own findNotes.
       }
     });
@@ -245,7 +224,7 @@ export class DeckListing {
       this.editedBaseline = edited;
       return edited;
     } catch (e) {
-      if (isConnectionLevel(e)) throw e;
+      if (isConnectionFailure(e)) throw e;
       this.editedBaseline = undefined;
       return undefined;
     }
@@ -419,7 +398,7 @@ export class DeckListing {
         const before = this.own.get(name);
         if (!before || !sameIds(before, ids)) changedDecks.push(name);
       } catch (e) {
-        if (isConnectionLevel(e)) throw e;
+        if (isConnectionFailure(e)) throw e;
         // Unknown for this deck: left out of the comparison.
       }
     });

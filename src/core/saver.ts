@@ -22,6 +22,7 @@ import type { EditedNote, NoteSnapshot } from '../notes/model';
 import type { SavePlan } from '../notes/planner';
 import { chunkIds } from './noteStore';
 import {
+  cardsToMove,
   contentHash,
   deckByCard,
   describeDifferences,
@@ -322,10 +323,10 @@ export class Saver {
     let deckNames: string[] | undefined;
     try {
       infos = this.readInfos(infoEntries, checkOut, 0);
-      const gd = parseOutcome(getDecksEntry, checkOut[infoEntries.length] ?? { ok: false, error: 'missing result' });
+      const gd = parseOutcome(getDecksEntry, checkOut[infoEntries.length]);
       if (!gd.ok) throw gd.cause;
       decks = deckByCard(gd.value);
-      const dn = parseOutcome(deckNamesEntry, checkOut[infoEntries.length + 1] ?? { ok: false, error: 'missing result' });
+      const dn = parseOutcome(deckNamesEntry, checkOut[infoEntries.length + 1]);
       deckNames = dn.ok ? dn.value : undefined;
       const missing = infos.flatMap((n) => (n && n.cards[0] !== undefined && !decks.has(n.cards[0]) ? [n.cards[0]] : []));
       if (missing.length > 0) {
@@ -381,12 +382,8 @@ export class Saver {
       }
       if (w.change.tags) w.idx.tags = applyEntries.push(actions.updateNoteTags(cur.id, w.change.tags)) - 1;
       if (w.change.deck !== undefined && cur.cards.length > 0) {
-        // Move the cards that are in the note's deck (the deck the document shows); cards the user keeps in
-        // other decks (e.g. a reverse card) stay where they are.
-        const move = cur.cards.filter((c) => {
-          const d = decks.get(c);
-          return d === undefined || d === cur.deck;
-        });
+        // The one move rule (snapshot.ts `cardsToMove`): the cards in the note's deck move, others stay.
+        const move = cardsToMove(cur.cards, (c) => decks.get(c), cur.deck);
         w.leftBehind = cur.cards.length - move.length;
         w.idx.deck = applyEntries.push(actions.changeDeck(move, w.change.deck)) - 1;
       }
@@ -411,7 +408,7 @@ export class Saver {
     let verifyError: string | undefined;
     try {
       after = this.readInfos(verifyInfoEntries, applyOut, verifyStart);
-      const gd = parseOutcome(verifyDecksEntry, applyOut[verifyStart + verifyInfoEntries.length] ?? { ok: false, error: 'missing result' });
+      const gd = parseOutcome(verifyDecksEntry, applyOut[verifyStart + verifyInfoEntries.length]);
       if (gd.ok) afterDecks = deckByCard(gd.value);
       else verifyError = gd.error;
     } catch (e) {
@@ -426,7 +423,7 @@ export class Saver {
   private readInfos(entries: TypedAction<unknown>[], out: MultiOutcome[], start: number): Array<NoteInfo | undefined> {
     const infos: Array<NoteInfo | undefined> = [];
     entries.forEach((entry, k) => {
-      const o = parseOutcome(entry as TypedAction<Array<NoteInfo | undefined>>, out[start + k] ?? { ok: false, error: 'missing result' });
+      const o = parseOutcome(entry as TypedAction<Array<NoteInfo | undefined>>, out[start + k]);
       if (!o.ok) throw o.cause;
       infos.push(...o.value);
     });

@@ -1,13 +1,46 @@
 // Note snapshots from AnkiConnect replies, content hashes and human-readable differences (pure: no `vscode`).
 import { createHash } from 'node:crypto';
 import type { CardId, NoteInfo } from '../anki/api';
+import { sameDeck } from '../notes/deckName';
 import type { NoteSnapshot } from '../notes/model';
+import { stripHtml, truncateText } from '../notes/paths';
+
+/** A note's fields in the note type's order: [name, raw HTML]. */
+export function orderedFields(info: Pick<NoteInfo, 'fields'>): Array<[string, string]> {
+  return Object.entries(info.fields)
+    .sort((a, b) => a[1].order - b[1].order)
+    .map(([name, f]): [string, string] => [name, f.value]);
+}
+
+/** Raw HTML of a note's first (sort) field ('' when it has none). */
+export function firstFieldHtml(info: Pick<NoteInfo, 'fields'>): string {
+  return orderedFields(info)[0]?.[1] ?? '';
+}
+
+/**
+ * The one rule for which cards a move takes: the cards in the deck the note is moved FROM — the deck folder or
+ * Decks-view listing it was dragged out of, else the note's own deck (the deck its document shows: that of its
+ * first card; a `deck:` edit moves from there). When no card is in the source deck, the cards in the note's own
+ * deck. Cards kept in other decks (e.g. a reverse card) stay where they are; cards of unknown deck move.
+ */
+export function cardsToMove(
+  cards: readonly CardId[],
+  deckOf: (card: CardId) => string | undefined,
+  noteDeck: string,
+  fromDeck: string = noteDeck,
+): CardId[] {
+  const inDeck = (deck: string) =>
+    cards.filter((c) => {
+      const d = deckOf(c);
+      return d === undefined || sameDeck(d, deck);
+    });
+  const fromCards = inDeck(fromDeck);
+  return fromCards.length > 0 || sameDeck(fromDeck, noteDeck) ? fromCards : inDeck(noteDeck);
+}
 
 /** Builds a snapshot from a notesInfo entry and the deck of its first card. */
 export function snapshotFromInfo(info: NoteInfo, deck: string): NoteSnapshot {
-  const fields = Object.entries(info.fields)
-    .sort((a, b) => a[1].order - b[1].order)
-    .map(([name, f]): [string, string] => [name, f.value]);
+  const fields = orderedFields(info);
   const snap: NoteSnapshot = {
     id: info.noteId,
     deck,
@@ -55,19 +88,8 @@ export function describeDifferences(
 
 /** Plain text of a field's HTML, shortened, for messages. */
 export function shortLabel(html: string, max = 40): string {
-  const text = html
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (text === '') return '';
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+  const text = stripHtml(html);
+  return text === '' ? '' : truncateText(text, max);
 }
 
 /** `"Hello"` (first field's text) or `note 1234` for messages. */
@@ -83,10 +105,7 @@ export function sameFieldValue(a: string, b: string): boolean {
 }
 
 /** Same tag set, ignoring order and case (Anki may adopt an existing tag's case). */
-export function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  const norm = (t: readonly string[]) => [...new Set(t.map((x) => x.normalize('NFC').toLowerCase()))].sort().join(' ');
-  return norm(a) === norm(b);
-}
+export { sameTags } from '../notes/planner';
 
 /** Same deck name as Anki compares them (normalised, case-insensitive). */
 export { sameDeck } from '../notes/deckName';

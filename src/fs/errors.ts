@@ -10,11 +10,6 @@ export interface ErrorLog {
   debug?(message: string): void;
 }
 
-/** True for errors that say something about the connection (the status bar should follow them). */
-export function isConnectionError(e: unknown): boolean {
-  return e instanceof AnkiTransportError || (e instanceof AnkiConnectError && (e.isApiKey || e.isNoCollection));
-}
-
 function notReachableMessage(e: AnkiTransportError): string {
   switch (e.kind) {
     case 'notRunning':

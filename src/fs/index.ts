@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { SCHEME } from '../constants';
 import { notesCodec } from '../core/codec';
-import type { CollectionChange } from '../core/fsEngine';
+import type { CollectionChange, MoveReport } from '../core/fsEngine';
+import { shortLabel } from '../core/snapshot';
 import type { AnkiSession } from '../session';
 import { toFileSystemError } from './errors';
 import { AnkiFileSystemProvider } from './provider';
@@ -23,6 +24,12 @@ export interface AnkiFileSystem {
   createDraft(deck: string, noteType: string, fieldNames: readonly string[]): vscode.Uri;
   /** Opens a diff of Anki's current version (left, read-only) against the editor (right). */
   compareWithAnki(uri: vscode.Uri): Promise<void>;
+  /** Creates a deck (and missing parents); rejects when one of that name exists (ignoring case). */
+  createDeck(name: string): Promise<void>;
+  /** Deletes notes and their cards; their documents get `Deleted`. Resolves with the ids deleted. */
+  deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]>;
+  /** Moves notes to `deck`: each note's cards in the deck it is moved from (`from`, else its own deck) move. */
+  moveNotes(ids: readonly NoteId[], deck: string, opts?: { from?: (id: NoteId) => string | undefined }): Promise<MoveReport>;
   /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
 }
@@ -58,7 +65,7 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     try {
       const r = await provider.engine.compareBase(uri.path);
       text = r.text;
-      name = r.snapshot.fields[0]?.[1] ?? String(r.snapshot.id);
+      name = r.snapshot.fields[0]?.[1] ?? '';
     } catch (e) {
       const err = toFileSystemError(e, 'compare', uri.path, session.log);
       session.reportFailure(e);
@@ -68,7 +75,7 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     const left = vscode.Uri.from({ scheme: ANKI_CURRENT_SCHEME, path: uri.path });
     currentTexts.set(left.path, text);
     currentChanged.fire(left);
-    const label = name.replace(/<[^>]*>/g, '').slice(0, 40) || uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const label = shortLabel(name) || uri.path.slice(uri.path.lastIndexOf('/') + 1);
     await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0} (Anki) ↔ Your Version', label));
     // The editor stays dirty; saving now replaces Anki's version with the user's text. VS Code itself may
     // first say the file is newer (Anki's copy changed size since the editor loaded it): Overwrite proceeds.
@@ -111,6 +118,9 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     noteIdOf: (uri) => provider.noteIdOf(uri),
     createDraft: (deck, noteType, fieldNames) => provider.createDraft(deck, noteType, fieldNames),
     compareWithAnki,
+    createDeck: (name) => provider.engine.createDeck(name),
+    deleteNotes: (ids) => provider.engine.deleteNotes(ids),
+    moveNotes: (ids, deck, opts) => provider.engine.moveNotes(ids, deck, opts),
     onDidChangeCollection: provider.onDidChangeCollection,
   };
 }

@@ -6,7 +6,8 @@ import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
-import { isConnectionError, toFileSystemError } from './errors';
+import { isConnectionFailure } from '../core/connection';
+import { toFileSystemError } from './errors';
 
 export const ANKI_SCHEME = 'anki';
 
@@ -103,7 +104,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     try {
       return await f();
     } catch (e) {
-      if (isConnectionError(e) || (e instanceof FsEngineError && isConnectionError(e.cause))) this.session.reportFailure?.(e instanceof FsEngineError ? e.cause : e);
+      const cause = e instanceof FsEngineError ? e.cause : e;
+      if (isConnectionFailure(cause)) this.session.reportFailure?.(cause);
       throw toFileSystemError(e, op, uri.path, this.session.log);
     }
   }
@@ -203,7 +205,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     try {
       await this.engine.checkForChanges();
     } catch (e) {
-      if (isConnectionError(e)) this.session.reportFailure?.(e);
+      if (isConnectionFailure(e)) this.session.reportFailure?.(e);
       this.session.log.warn(`Checking open notes for changes in Anki failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }

@@ -1,11 +1,13 @@
 // The Decks view: deck hierarchy with counts, each deck's notes in pages, drag-and-drop moves.
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
-import { AnkiConnectError, describeAnkiError } from '../anki/errors';
+import { describeAnkiError } from '../anki/errors';
 import { DECKS_TREE_MIME, Views } from '../constants';
-import { failureState } from '../core/connection';
+import { isConnectionFailure } from '../core/connection';
 import { parentDeckName } from '../core/deckTree';
+import type { MoveReport } from '../core/fsEngine';
 import { DeckListing, type ChangeReport, type NoteSummary } from '../core/listing';
+import { parsePath } from '../notes/paths';
 import type { AnkiSession } from '../session';
 import {
   deckItem,
@@ -21,10 +23,9 @@ import {
   type NoteUris,
 } from './items';
 
-/** True when an error says something about the connection (the welcome view then explains it). */
-export function isConnectionFailure(e: unknown): boolean {
-  const d = describeAnkiError(e);
-  return failureState(d.kind, d.message) !== undefined;
+/** What the Decks view needs from the `anki:` file system (src/fs/index.ts `AnkiFileSystem`). */
+export interface DecksFs extends NoteUris {
+  moveNotes(ids: readonly NoteId[], deck: string, opts?: { from?: (id: NoteId) => string | undefined }): Promise<MoveReport>;
 }
 
 export class DecksView
@@ -35,9 +36,6 @@ export class DecksView
   readonly dragMimeTypes = ['text/uri-list'];
   private readonly emitter = new vscode.EventEmitter<Element | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly mutated = new vscode.EventEmitter<void>();
-  /** Fired after this view changed Anki (notes moved), so open documents can be re-checked. */
-  readonly onDidMutate = this.mutated.event;
   private readonly decks = new Map<string, DeckElement>();
   private readonly notes = new Map<string, NoteElement>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -48,7 +46,7 @@ export class DecksView
   constructor(
     readonly listing: DeckListing,
     private readonly session: AnkiSession,
-    private readonly uris: NoteUris,
+    private readonly uris: DecksFs,
   ) {
     this.view = vscode.window.createTreeView(Views.decks, {
       treeDataProvider: this,
@@ -59,7 +57,6 @@ export class DecksView
     this.disposables.push(
       this.view,
       this.emitter,
-      this.mutated,
       session.onDidChangeState((state) => {
         if (state.kind === 'notRunning' || state.kind === 'apiKey' || state.kind === 'error') {
           if (!this.offline) {
@@ -303,12 +300,18 @@ export class DecksView
   async handleDrop(target: Element | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     const deck = target?.kind === 'deck' ? target.name : target?.parentDeck;
     if (deck === undefined) return;
-    let notes: Array<{ id: NoteId; cards: number[] | undefined }> = [];
+    let notes: NoteId[] = [];
+    /** The deck each note was dragged out of (its cards there move). */
+    const from = new Map<NoteId, string>();
     const own = data.get(DECKS_TREE_MIME);
     if (own) {
       const value: unknown = own.value;
       const els = Array.isArray(value) ? (value as Element[]) : [];
-      notes = els.filter((e): e is NoteElement => e?.kind === 'note').map((e) => ({ id: e.note.id, cards: e.note.cards }));
+      for (const e of els) {
+        if (e?.kind !== 'note') continue;
+        notes.push(e.note.id);
+        if (e.parentDeck !== undefined) from.set(e.note.id, e.parentDeck);
+      }
     } else {
       const uriList = data.get('text/uri-list');
       const text = uriList ? await uriList.asString() : '';
@@ -316,39 +319,33 @@ export class DecksView
         if (!line.trim() || line.startsWith('#')) continue;
         try {
           const id = this.uris.noteIdOf(vscode.Uri.parse(line.trim()));
-          if (id !== undefined) notes.push({ id, cards: undefined });
+          if (id === undefined) continue;
+          notes.push(id);
+          const parsed = parsePath(vscode.Uri.parse(line.trim()).path);
+          if (parsed.kind === 'note') from.set(id, parsed.deck);
         } catch {
           // not a URI we know
         }
       }
     }
     if (notes.length === 0 || token.isCancellationRequested) return;
-    await this.moveNotes(notes, deck);
+    await this.moveNotes(notes, deck, from);
   }
 
-  /** Moves every card of the notes into `deck` (one `changeDeck`; cards looked up first when unknown). */
-  async moveNotes(notes: Array<{ id: NoteId; cards: number[] | undefined }>, deck: string): Promise<void> {
-    const api = this.session.client;
+  /** Moves the notes to `deck` through the file system's engine (the one move rule; see `FsEngine.moveNotes`). */
+  async moveNotes(ids: readonly NoteId[], deck: string, from?: ReadonlyMap<NoteId, string>): Promise<void> {
     try {
       await this.withProgress(
         (async () => {
-          let cards = notes.flatMap((n) => n.cards ?? []);
-          const unknown = notes.filter((n) => n.cards === undefined).map((n) => n.id);
-          if (unknown.length > 0) {
-            const infos = await api.notesInfo(unknown);
-            cards = cards.concat(infos.flatMap((i) => i?.cards ?? []));
-          }
-          if (cards.length === 0) return;
-          await api.changeDeck(cards, deck);
-          this.mutated.fire();
-          await this.listing.loadTree();
+          const report = await this.uris.moveNotes(ids, deck, from ? { from: (id) => from.get(id) } : {});
+          if (report.moved.length > 0) await this.listing.loadTree();
         })(),
       );
       this.emitter.fire();
     } catch (e) {
       const msg = describeAnkiError(e).message;
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not move the notes to "{0}": {1}', deck, msg));
-      if (e instanceof AnkiConnectError) await this.refresh();
+      if (!isConnectionFailure(e)) await this.refresh();
     }
   }
 

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { Commands, ItemContext } from '../constants';
 import type { DeckNode } from '../core/deckTree';
-import { truncate, type NoteSummary } from '../core/listing';
-import { stripHtml } from '../notes/paths';
+import type { NoteSummary } from '../core/listing';
+import { stripHtml, truncateText } from '../notes/paths';
 
 /** What the glue needs from the `anki:` file system (src/fs/index.ts `AnkiFileSystem`). */
 export interface NoteUris {
@@ -100,7 +100,7 @@ export function noteTooltip(note: NoteSummary, maxFieldChars = 200): vscode.Mark
     md.appendMarkdown('**');
     md.appendText(name);
     md.appendMarkdown('**: ');
-    md.appendText(text.length > 0 ? truncate(text, maxFieldChars) : '—');
+    md.appendText(text.length > 0 ? truncateText(text, maxFieldChars) : '—');
     md.appendMarkdown('\n\n');
   }
   if (note.tags.length > 0) {

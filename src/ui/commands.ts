@@ -7,6 +7,7 @@ import { deckQuery, nidQuery } from '../anki/query';
 import { ANKICONNECT_CODE, ANKICONNECT_URL, Commands, SCHEME, Views, type CommandId } from '../constants';
 import { checkNewDeckName, type DeckNameProblem } from '../core/deckTree';
 import { orderHits } from '../core/search';
+import { firstFieldHtml } from '../core/snapshot';
 import type { DecksView } from '../tree/decksView';
 import type { Element, NoteUris } from '../tree/items';
 import type { SearchResultsView } from '../tree/searchResultsView';
@@ -14,8 +15,12 @@ import type { Session } from './session';
 
 /** The parts of the `anki:` file system the commands use (src/fs/index.ts `AnkiFileSystem`). */
 export interface CommandFs extends NoteUris {
-  createDraft(deck: string, noteType: string, fieldNames: string[]): vscode.Uri | Promise<vscode.Uri>;
+  createDraft(deck: string, noteType: string, fieldNames: string[]): vscode.Uri;
   checkForChanges(): Promise<void>;
+  createDeck(name: string): Promise<void>;
+  deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]>;
+  /** "Compare with Anki's Version" (src/fs/index.ts). */
+  compareWithAnki(uri: vscode.Uri): Promise<void>;
 }
 
 export interface CommandDeps {
@@ -24,8 +29,6 @@ export interface CommandDeps {
   decks: DecksView;
   results: SearchResultsView;
   openSearch: (initial?: string) => void;
-  /** "Compare with Anki's Version", provided by the file-system module when it has one. */
-  compareWithAnki?: (uri: vscode.Uri) => Promise<void>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -147,7 +150,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const name = await askDeckName(parent);
     if (name === undefined) return;
     try {
-      await session.client.createDeck(name.trim());
+      await fs.createDeck(name.trim());
       await decks.refresh();
     } catch (e) {
       fail(t('Could not create the deck "{0}"', name), e);
@@ -256,11 +259,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         );
         if (choice !== del) return;
         try {
-          await session.client.deleteNotes(ids);
-          session.log.info(`Deleted notes ${ids.join(', ')}`);
-          results.forget(ids);
+          const deleted = await fs.deleteNotes(ids);
+          results.forget(deleted);
           await decks.refresh();
-          await fs.checkForChanges();
         } catch (e) {
           fail(t('Could not delete the note'), e);
         }
@@ -310,8 +311,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           if (deck === undefined && firstCard !== undefined) {
             deck = Object.keys(await session.client.getDecks([firstCard]))[0];
           }
-          const fields = Object.entries(info.fields).sort((a, b) => a[1].order - b[1].order);
-          const uri = fs.uriForNote(deck ?? 'Default', fields[0]?.[1].value ?? '', id);
+          const uri = fs.uriForNote(deck ?? 'Default', firstFieldHtml(info), id);
           await vscode.commands.executeCommand('vscode.open', uri);
         } catch (e) {
           fail(t('Could not open note {0}', id), e);
@@ -327,11 +327,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           void vscode.window.showInformationMessage(t('Open an Anki note first.'));
           return;
         }
-        if (!deps.compareWithAnki) {
-          void vscode.window.showInformationMessage(t('Comparing with Anki\'s version is not available in this build.'));
-          return;
-        }
-        await deps.compareWithAnki(uri);
+        await fs.compareWithAnki(uri);
       },
     },
     {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { AnkiApi } from '../anki/api';
 import { AnkiClient, type RequestEvent } from '../anki/client';
 import { describeAnkiError } from '../anki/errors';
-import { DEFAULT_PAGE_SIZE, SECRET_API_KEY, Settings } from '../constants';
+import { SECRET_API_KEY, SettingDefaults, Settings } from '../constants';
 import { retryDelayMs, sameState, transition, type ConnEvent } from '../core/connection';
 import type { AnkiSession, ConnectionState } from '../session';
 
@@ -111,8 +111,8 @@ export class Session implements AnkiSession, vscode.Disposable {
   private settings(): { url: string; requestTimeoutMs: number } {
     const cfg = vscode.workspace.getConfiguration(Settings.section);
     return {
-      url: cfg.get<string>('url', 'http://127.0.0.1:8765').trim() || 'http://127.0.0.1:8765',
-      requestTimeoutMs: cfg.get<number>('requestTimeout', 30_000),
+      url: cfg.get<string>('url', SettingDefaults.url).trim() || SettingDefaults.url,
+      requestTimeoutMs: cfg.get<number>('requestTimeout', SettingDefaults.requestTimeout),
     };
   }
 
@@ -153,8 +153,8 @@ export class Session implements AnkiSession, vscode.Disposable {
   }
 
   get pageSize(): number {
-    const n = vscode.workspace.getConfiguration(Settings.section).get<number>('pageSize', DEFAULT_PAGE_SIZE);
-    return Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_PAGE_SIZE;
+    const n = vscode.workspace.getConfiguration(Settings.section).get<number>('pageSize', SettingDefaults.pageSize);
+    return Number.isFinite(n) && n >= 1 ? Math.floor(n) : SettingDefaults.pageSize;
   }
 
   reportSuccess(): void {

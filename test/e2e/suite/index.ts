@@ -13,6 +13,7 @@ import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
 import './saveBatching.test';
+import './media.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
 import { Commands, ItemContext } from '../../../src/constants';
 import { applyCounts, buildDeckTree } from '../../../src/core/deckTree';
-import { PagedNotes, summarizeNote, type NoteSummary } from '../../../src/core/listing';
+import { summarizeNote, type NoteSummary } from '../../../src/core/listing';
 import { deckItem, moreItem, noteItem, noteTooltip, type NoteElement } from '../../../src/tree/items';
-import type { AnkiApi, NoteInfo } from '../../../src/anki/api';
+import type { NoteInfo } from '../../../src/anki/api';
 
 function info(id: number, front: string, back = 'b', tags: string[] = []): NoteInfo {
   return {
@@ -82,31 +82,5 @@ describe('note items', () => {
     expect(item.label).toContain('450');
     expect(item.command?.command).toBe(Commands.loadMore);
     expect(item.command?.arguments).toEqual([more]);
-  });
-});
-
-describe('PagedNotes', () => {
-  it('pages through ids in order, one notesInfo per page, dropping ids Anki no longer has', async () => {
-    const calls: number[][] = [];
-    const api = {
-      notesInfo: async (ids: number[]) => {
-        calls.push(ids);
-        return ids.map((id) => (id === 7 ? undefined : info(id, `n${id}`)));
-      },
-    } as unknown as AnkiApi;
-    const p = new PagedNotes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], () => 'D');
-    expect(p.loaded).toBe(false);
-    await p.loadNext(api, 4);
-    expect(p.items.map((n) => n.id)).toEqual([1, 2, 3, 4]);
-    expect(p.hasMore).toBe(true);
-    await p.loadNext(api, 4);
-    expect(p.items.map((n) => n.id)).toEqual([1, 2, 3, 4, 5, 6, 8]);
-    expect(p.total).toBe(9);
-    await p.loadNext(api, 4);
-    expect(p.items.map((n) => n.id)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]);
-    expect(p.hasMore).toBe(false);
-    expect(calls).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]);
-    await p.reload(api, 4);
-    expect(calls.at(-1)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10]); // reload keeps what was shown, in one request
   });
 });

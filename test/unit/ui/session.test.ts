@@ -8,7 +8,7 @@ import type { RequestEvent } from '../../../src/anki/client';
 import { AnkiConnectError, AnkiTransportError, API_KEY_MESSAGE } from '../../../src/anki/errors';
 import { SECRET_API_KEY } from '../../../src/constants';
 import type { ConnectionState } from '../../../src/session';
-import { Session, type ClientFactory } from '../../../src/ui/session';
+import { formatRequestLog, Session, type ClientFactory } from '../../../src/ui/session';
 
 class FakeSecrets {
   private readonly store_ = new Map<string, string>();
@@ -187,5 +187,14 @@ describe('Session', () => {
     shimConfigApi.setConfig('ankiFiles.pageSize', 0);
     expect(s.pageSize).toBe(200);
     s.dispose();
+  });
+});
+
+describe('request log line', () => {
+  it('names the action, sub-actions, bytes, time and outcome', () => {
+    expect(formatRequestLog({ action: 'multi', subActions: 3, bytesOut: 120, bytesIn: 4000, ms: 12.4, ok: true })).toBe(
+      'multi[3] 120 B out, 4000 B in, 12 ms, ok',
+    );
+    expect(formatRequestLog({ action: 'version', bytesOut: 10, bytesIn: 0, ms: 1, ok: false, error: 'refused' })).toContain('failed: refused');
   });
 });

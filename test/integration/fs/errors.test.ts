@@ -1,9 +1,9 @@
 // The one mapping from engine/client errors to FileSystemError kinds and messages (src/fs/errors.ts).
 import { describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { AnkiConnectError, AnkiProtocolError, AnkiTransportError } from '../../src/anki/errors';
-import { FsEngineError, type FsErrorKind } from '../../src/core/fsErrors';
-import { toFileSystemError } from '../../src/fs/errors';
+import { AnkiConnectError, AnkiProtocolError, AnkiTransportError } from '../../../src/anki/errors';
+import { FsEngineError, type FsErrorKind } from '../../../src/core/fsErrors';
+import { toFileSystemError } from '../../../src/fs/errors';
 
 describe('toFileSystemError', () => {
   it.each<[FsErrorKind, string]>([

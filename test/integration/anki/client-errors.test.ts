@@ -2,11 +2,11 @@
 // since the test server's origin check cannot be triggered by a Node client that sends no Origin).
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnkiClient } from '../../src/anki/client';
-import { describeAnkiError } from '../../src/anki/errors';
-import { AnkiConnectError, AnkiTransportError, AnkiUnsupportedError } from '../../src/anki/errors';
-import { startTestServer, type TestServer } from '../server';
-import { failure } from '../support/failure';
+import { AnkiClient } from '../../../src/anki/client';
+import { describeAnkiError } from '../../../src/anki/errors';
+import { AnkiConnectError, AnkiTransportError, AnkiUnsupportedError } from '../../../src/anki/errors';
+import { startTestServer, type TestServer } from '../../server';
+import { failure } from '../../support/failure';
 
 const servers: TestServer[] = [];
 async function server(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {

@@ -1,10 +1,10 @@
 // Deck listing and paging against the test server over real HTTP; request counts from srv.stats.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AnkiClient } from '../../src/anki/client';
-import { walkDecks } from '../../src/core/deckTree';
-import { DeckListing } from '../../src/core/listing';
-import { stripHtml } from '../../src/notes/paths';
-import { ADDON_BUILDS, SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+import { AnkiClient } from '../../../src/anki/client';
+import { walkDecks } from '../../../src/core/deckTree';
+import { DeckListing } from '../../../src/core/listing';
+import { stripHtml } from '../../../src/notes/paths';
+import { ADDON_BUILDS, SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 const BIG = SAMPLE_DECKS.vocabulary; // ~45 % of the notes: 10,035 of 22,300
 

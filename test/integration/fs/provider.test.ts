@@ -1,10 +1,10 @@
 // The `anki:` file system (engine + provider adapter) against the test server over real HTTP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { renderNote } from '../../src/notes/document';
-import { deckPath } from '../../src/notes/paths';
-import { ADDON_BUILDS, type AddonBuild } from '../server';
-import { basicNote, bytes, countRequests, fixtureDefaults, makeFixture, rejection, text, uriOf, W, type Fixture } from './fsHelpers';
+import { renderNote } from '../../../src/notes/document';
+import { deckPath } from '../../../src/notes/paths';
+import { ADDON_BUILDS, type AddonBuild } from '../../server';
+import { basicNote, bytes, countRequests, fixtureDefaults, makeFixture, rejection, text, uriOf, W, type Fixture } from './helpers';
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -2,19 +2,25 @@
 // over real HTTP against the test server, with VS Code's window/tree API from the shim.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { shimUi } from '../shim/vscode';
-import { AnkiClient } from '../../src/anki/client';
-import { DECKS_TREE_MIME } from '../../src/constants';
-import { DeckListing } from '../../src/core/listing';
-import type { AnkiSession, ConnectionState } from '../../src/session';
-import { DecksView } from '../../src/tree/decksView';
-import type { Element, NoteElement, NoteUris } from '../../src/tree/items';
-import { SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+import { shimUi } from '../../shim/vscode';
+import { AnkiClient } from '../../../src/anki/client';
+import { DECKS_TREE_MIME } from '../../../src/constants';
+import { notesCodec } from '../../../src/core/codec';
+import { FsEngine, type FileEvent } from '../../../src/core/fsEngine';
+import { DeckListing } from '../../../src/core/listing';
+import type { AnkiSession, ConnectionState } from '../../../src/session';
+import { DecksView, type DecksFs } from '../../../src/tree/decksView';
+import type { Element, NoteElement } from '../../../src/tree/items';
+import { SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 let client: AnkiClient;
 
-const uris: NoteUris = {
+// The real engine does the moves (the one path for collection changes); paths are simplified.
+const fileEvents: FileEvent[] = [];
+let engine: FsEngine;
+const uris: DecksFs = {
+  moveNotes: (ids, deck, opts) => engine.moveNotes(ids, deck, opts),
   uriForNote: (deck, _html, id) => vscode.Uri.from({ scheme: 'anki', path: `/${deck.split('::').join('/')}/n.${id}.yaml` }),
   noteIdOf: (uri) => {
     const m = /\.(\d+)\.yaml$/.exec(uri.path);
@@ -58,6 +64,7 @@ const names = (els: Element[]): string[] =>
 beforeAll(async () => {
   srv = await startTestServer({ port: 0, notes: 600, seed: 11 });
   client = new AnkiClient({ url: srv.url });
+  engine = new FsEngine({ client: () => client, codec: notesCodec, onFileEvents: (e) => void fileEvents.push(...e) });
 });
 afterAll(async () => {
   await srv.close();
@@ -126,17 +133,63 @@ describe('Decks view provider', () => {
     const list = await drag.get('text/uri-list')!.asString();
     expect(list.split('\r\n').map((u) => uris.noteIdOf(vscode.Uri.parse(u)))).toEqual(notes.map((n) => n.note.id));
 
-    let mutated = 0;
-    view.onDidMutate(() => mutated++);
     const drop = new vscode.DataTransfer();
     drop.set(DECKS_TREE_MIME, new vscode.DataTransferItem(notes));
     await view.handleDrop(view.deckElement(SAMPLE_DECKS.verbs), drop, { isCancellationRequested: false } as vscode.CancellationToken);
     for (const n of notes) {
       for (const c of srv.collection.cardsOf(n.note.id)) expect(srv.collection.deckById(c.did)!.name).toBe(SAMPLE_DECKS.verbs);
     }
-    expect(mutated).toBe(1);
     expect(listing.deckOfNote(notes[0]!.note.id)).toBe(SAMPLE_DECKS.verbs);
     expect(listing.tree!.byName.get(SAMPLE_DECKS.verbs)!.ownCount).toBe(srv.collection.notesInDeck(SAMPLE_DECKS.verbs).length);
+  });
+
+  it('one move rule for every move (drop, file move, `deck:` edit): the cards in the deck moved from, others stay', async () => {
+    // A note with a reverse card the learner keeps in another deck.
+    const model = srv.collection.modelByName('Basic (and reversed card)')!;
+    const mk = (front: string) => {
+      const note = srv.collection.addNote({ model, deck: srv.collection.ensureDeck(SAMPLE_DECKS.french), fields: [front, 'b'] });
+      const [, reverse] = srv.collection.cardsOf(note.id);
+      reverse!.did = srv.collection.ensureDeck('Reverse Cards').id;
+      return note.id;
+    };
+    const decksOf = (id: number) => srv.collection.cardsOf(id).map((c) => srv.collection.deckById(c.did)!.name);
+    const dropped = mk('move rule drop');
+    const renamed = mk('move rule rename');
+    const edited = mk('move rule edit');
+    const { view } = setup();
+    await view.getChildren();
+
+    const drop = new vscode.DataTransfer();
+    drop.set('text/uri-list', new vscode.DataTransferItem(uris.uriForNote(SAMPLE_DECKS.french, '', dropped).toString()));
+    await view.handleDrop(view.deckElement('Default'), drop, { isCancellationRequested: false } as vscode.CancellationToken);
+    expect(decksOf(dropped)).toEqual(['Default', 'Reverse Cards']);
+    // Dragged out of the Reverse Cards listing: the card there moves.
+    const listed = (await view.getChildren(view.deckElement('Reverse Cards'))).filter((e): e is NoteElement => e.kind === 'note');
+    const own = new vscode.DataTransfer();
+    own.set(DECKS_TREE_MIME, new vscode.DataTransferItem(listed.filter((e) => e.note.id === dropped)));
+    await view.handleDrop(view.deckElement(SAMPLE_DECKS.verbs), own, { isCancellationRequested: false } as vscode.CancellationToken);
+    expect(decksOf(dropped)).toEqual(['Default', SAMPLE_DECKS.verbs]);
+
+    const from = `/${SAMPLE_DECKS.french.split('::').join('/')}/move rule rename.${renamed}.yaml`;
+    await engine.rename(from, `/Default/move rule rename.${renamed}.yaml`);
+    expect(decksOf(renamed)).toEqual(['Default', 'Reverse Cards']);
+
+    const path = `/${SAMPLE_DECKS.french.split('::').join('/')}/move rule edit.${edited}.yaml`;
+    const text = new TextDecoder().decode(await engine.readFile(path));
+    await engine.writeFile(path, new TextEncoder().encode(text.replace(`deck: ${SAMPLE_DECKS.french}`, 'deck: Default')), { create: false, overwrite: true });
+    expect(decksOf(edited)).toEqual(['Default', 'Reverse Cards']);
+  });
+
+  it('a move reports the moved notes\' open documents as changed (their deck: line)', async () => {
+    const { view } = setup();
+    await view.getChildren();
+    const id = srv.collection.notesInDeck(SAMPLE_DECKS.capitals)[3]!;
+    const path = `/${SAMPLE_DECKS.capitals.split('::').join('/')}/x.${id}.yaml`;
+    await engine.readFile(path);
+    fileEvents.length = 0;
+    await view.moveNotes([id], SAMPLE_DECKS.verbs);
+    expect(fileEvents).toEqual([{ kind: 'changed', path }]);
+    expect(new TextDecoder().decode(await engine.readFile(path))).toContain(`deck: ${SAMPLE_DECKS.verbs}`);
   });
 
   it('a text/uri-list drop (e.g. an editor tab) moves the note too', async () => {

@@ -1,7 +1,7 @@
 // package.json and src/constants.ts must agree (both directions), and every %key% must have an nls string.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Commands, ContextKeys, INTERNAL_COMMANDS, Settings, VIEW_CONTAINER, Views } from '../../src/constants';
+import { Commands, ContextKeys, INTERNAL_COMMANDS, SettingDefaults, Settings, VIEW_CONTAINER, Views } from '../../src/constants';
 
 const root = new URL('../../', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
@@ -11,7 +11,7 @@ const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'))
     views: Record<string, Array<{ id: string; name: string; when?: string }>>;
     viewsContainers: { activitybar: Array<{ id: string; icon: string }> };
     viewsWelcome: Array<{ view: string; contents: string; when: string }>;
-    configuration: { properties: Record<string, { scope?: string }> };
+    configuration: { properties: Record<string, { scope?: string; default?: unknown }> };
     menus: Record<string, Array<{ command: string; when?: string }>>;
   };
 };
@@ -30,6 +30,13 @@ describe('package.json ↔ src/constants.ts', () => {
     expect(sorted(Object.values(c.views).flat().map((v) => v.id))).toEqual(sorted(Object.values(Views)));
     expect(Object.keys(c.views)).toEqual([VIEW_CONTAINER]);
     expect(c.viewsContainers.activitybar.map((x) => x.id)).toEqual([VIEW_CONTAINER]);
+  });
+
+  it('every setting\'s default in package.json is the one the code uses (SettingDefaults)', () => {
+    for (const [k, id] of Object.entries(Settings)) {
+      if (k === 'section') continue;
+      expect(c.configuration.properties[id]?.default, id).toEqual(SettingDefaults[k as keyof typeof SettingDefaults]);
+    }
   });
 
   it('settings match both ways; the URL and timeout cannot be set by a workspace', () => {

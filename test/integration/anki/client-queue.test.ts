@@ -1,8 +1,8 @@
 // Queue behaviour under the `anki` latency profile (25 ms tick, one accept and one request per tick,
 // backlog 5): many concurrent calls all succeed and reach the server one at a time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnkiClient, type RequestEvent } from '../../src/anki/client';
-import { startTestServer, type TestServer } from '../server';
+import { AnkiClient, type RequestEvent } from '../../../src/anki/client';
+import { startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 beforeAll(async () => {

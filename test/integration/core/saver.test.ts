@@ -2,11 +2,11 @@
 // request counts per batch, conflicts (including same-size edits), verification, per-note outcomes, faults.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { AnkiClient } from '../../src/anki/client';
-import { notesCodec } from '../../src/core/codec';
-import { AnkiFileSystemProvider } from '../../src/fs/provider';
-import { ADDON_BUILDS, Collection, startTestServer } from '../server';
-import { basicNote, bytes, countRequests, fixtureDefaults, makeFixture, rejection, text, uriOf, W, type Fixture } from './fsHelpers';
+import { AnkiClient } from '../../../src/anki/client';
+import { notesCodec } from '../../../src/core/codec';
+import { AnkiFileSystemProvider } from '../../../src/fs/provider';
+import { ADDON_BUILDS, Collection, startTestServer } from '../../server';
+import { basicNote, bytes, countRequests, fixtureDefaults, makeFixture, rejection, text, uriOf, W, type Fixture } from '../fs/helpers';
 
 let fx: Fixture | undefined;
 afterEach(async () => {

@@ -1,9 +1,9 @@
 // Search engine against the test server over real HTTP: results, request counts, bad syntax, stale drops.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AnkiClient } from '../../src/anki/client';
-import { DeckListing } from '../../src/core/listing';
-import { renderSearchItem, SearchEngine } from '../../src/core/search';
-import { SAMPLE_DECKS, startTestServer, type TestServer } from '../server';
+import { AnkiClient } from '../../../src/anki/client';
+import { DeckListing } from '../../../src/core/listing';
+import { renderSearchItem, SearchEngine } from '../../../src/core/search';
+import { SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 let client: AnkiClient;

@@ -1,11 +1,11 @@
 // AnkiClient against the AnkiConnect-compatible test server over real HTTP: every method of AnkiApi.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { actions, parseOutcomes } from '../../src/anki/actions';
-import { AnkiClient, type RequestEvent } from '../../src/anki/client';
-import { deckQuery, nidQuery } from '../../src/anki/query';
-import { AnkiConnectError } from '../../src/anki/errors';
-import { startTestServer, type TestServer } from '../server';
-import { failure } from '../support/failure';
+import { actions, parseOutcomes } from '../../../src/anki/actions';
+import { AnkiClient, type RequestEvent } from '../../../src/anki/client';
+import { deckQuery, nidQuery } from '../../../src/anki/query';
+import { AnkiConnectError } from '../../../src/anki/errors';
+import { startTestServer, type TestServer } from '../../server';
+import { failure } from '../../support/failure';
 
 let srv: TestServer;
 let client: AnkiClient;
