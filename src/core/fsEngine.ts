@@ -227,7 +227,22 @@ export class FsEngine {
 
   // ------------------------------------------------------------------ stat / read
 
+  /** VS Code's stat or read of a note whose write it announced: part of that write (see `Saver.workingOn`). */
+  private towardsWrite(path: string): () => void {
+    const id = this.noteIdOf(path);
+    return id !== undefined ? this.saver.workingOn(id) : () => undefined;
+  }
+
   async stat(path: string): Promise<EngineStat> {
+    const end = this.towardsWrite(path);
+    try {
+      return await this.doStat(path);
+    } finally {
+      end();
+    }
+  }
+
+  private async doStat(path: string): Promise<EngineStat> {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':
@@ -264,6 +279,15 @@ export class FsEngine {
    * changes): the version served then does not become the base of that editor's next save.
    */
   async readFile(path: string, opts: { adoptAsBase?: boolean } = {}): Promise<Uint8Array> {
+    const end = this.towardsWrite(path);
+    try {
+      return await this.doReadFile(path, opts);
+    } finally {
+      end();
+    }
+  }
+
+  private async doReadFile(path: string, opts: { adoptAsBase?: boolean }): Promise<Uint8Array> {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':

@@ -9,8 +9,8 @@
 // Writes nobody announced (`workspace.fs.writeFile`, other extensions, tests) are sent promptly: on the
 // microtask after their arrival, together with whatever else arrived in the same turn.
 // The one timer: an announced write that never comes (VS Code refused it — "the file is newer" —, a save
-// participant was cancelled) may hold the others at most `announcedWriteTimeoutMs` after the last announced
-// arrival; then the missing ones count as not coming (a late one is saved as an unannounced write).
+// participant was cancelled) may hold the others at most `announcedWriteTimeoutMs` (5 s) after the last progress
+// on an announced write (announcement, VS Code's stat or read of it, its arrival); then the missing ones count as not coming (a late one is saved as an unannounced write).
 // While a batch is in flight the next one collects. Per batch exactly 2 requests, whatever its size:
 //   1. `multi[notesInfo(ids), getDecks(known cards), deckNames]`: the conflict check;
 //   2. ONE `multi` with every non-conflicting note's actions, then `notesInfo` + `getDecks` to verify.
@@ -82,8 +82,9 @@ export interface SaverOptions {
   diff: (base: NoteSnapshot, edited: EditedNote) => NoteChange;
   /**
    * How long announced writes that have not arrived may hold the others, counted from the last announcement or
-   * announced arrival (ms; default 2000). Only for writes that never come: it never decides a batch whose
-   * announced writes all arrive.
+   * announced arrival (ms; default 5000). Only for writes that never come: it never decides a batch whose
+   * announced writes all arrive. VS Code's stat or read of an announced note before its write counts as progress,
+   * and the bound does not run while one is waiting (e.g. behind other requests).
    */
   announcedWriteTimeoutMs?: number;
   log?: SaverLog;
@@ -130,13 +131,15 @@ export class Saver {
   private lastProgress = 0;
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
   private flushQueued = false;
+  /** Operations VS Code runs towards announced writes (their stat or read): the bound waits while any runs. */
+  private working = 0;
   /** The next flush goes even if announced writes are missing (saveBatch). */
   private forceNext = false;
   private inFlight: Promise<void> | undefined;
 
   constructor(opts: SaverOptions) {
     this.opts = opts;
-    this.announcedTimeoutMs = opts.announcedWriteTimeoutMs ?? 2000;
+    this.announcedTimeoutMs = opts.announcedWriteTimeoutMs ?? 5000;
   }
 
   /**
@@ -159,6 +162,24 @@ export class Saver {
       this.progress();
       this.queueFlush();
     }
+  }
+
+  /**
+   * VS Code is working towards the announced write of this note (the stat or read it makes before writing, which
+   * may wait for a request): the bound for missing writes does not run meanwhile. Returns the function that ends
+   * it (idempotent). For a note that is not announced, nothing happens.
+   */
+  workingOn(id: NoteId): () => void {
+    if (!this.expected.has(id)) return () => undefined;
+    this.working++;
+    this.progress();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.working--;
+      this.progress();
+    };
   }
 
   /** Notes announced whose write has not arrived (for the log and tests). */
@@ -234,7 +255,7 @@ export class Saver {
   private armRelease(): void {
     if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
     this.releaseTimer = undefined;
-    if (this.expected.size === 0 || this.inFlight) return;
+    if (this.expected.size === 0 || this.inFlight || this.working > 0) return;
     const wait = Math.max(0, this.lastProgress + this.announcedTimeoutMs - Date.now());
     this.releaseTimer = setTimeout(() => {
       this.releaseTimer = undefined;

@@ -85,7 +85,9 @@ describe('saving several notes and fault cases', () => {
     // anything else (e.g. a view refreshing labels after the save) only reads, and is at most one request
     const others = log.filter((_, i) => !batchIndexes.has(i));
     assert.ok(others.every((e) => actionsOf(e).every((a) => READ_ONLY.has(a))), `unexpected writes besides the batches: ${JSON.stringify(log)}`);
-    assert.ok(others.length <= 1, `more than one extra request around Save All: ${JSON.stringify(log)}`);
+    // (on a 2023 add-on, E2E_ADDON=2023, the views' change check reads notesInfo too: no notesModTime there)
+    const extraReads = process.env.ANKI_FILES_TEST_ADDON === '2023' ? 2 : 1;
+    assert.ok(others.length <= extraReads, `more than ${extraReads} extra request(s) around Save All: ${JSON.stringify(log)}`);
     assert.equal((await stats()).requests, log.length);
   });
 

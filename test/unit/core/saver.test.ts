@@ -208,12 +208,29 @@ describe('Saver batching follows the save announcements, not a timer', () => {
     void saver.save({ noteId: 1, edited: editOf(1, 'x') }).then((o) => kinds.push(o.kind));
     await vi.advanceTimersByTimeAsync(1500);
     void saver.save({ noteId: 2, edited: editOf(2, 'y') }).then((o) => kinds.push(o.kind)); // progress: the bound restarts
-    await vi.advanceTimersByTimeAsync(1999);
+    await vi.advanceTimersByTimeAsync(4999); // the default bound: 5 s
     expect(calls).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await drain();
     expect(kinds).toEqual(['saved', 'saved']);
     expect(saver.stats).toMatchObject({ batches: 1, lastBatchSize: 2 });
+    expect(saver.awaiting).toBe(0);
+  });
+
+  it('while VS Code is still working towards an announced write (its stat waits for a request), the bound does not run', async () => {
+    freeze();
+    const { saver, calls } = makeSaver(2, 1000);
+    saver.announce([1, 2]);
+    const p = saver.save({ noteId: 1, edited: editOf(1, 'x') });
+    const end = saver.workingOn(2); // the stat of note 2 before its write
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toEqual([]);
+    end();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls).toEqual([]); // the bound starts again when the stat ends
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await p).kind).toBe('saved');
+    expect(saver.workingOn(1)).toBeTypeOf('function'); // not announced any more: nothing to hold
     expect(saver.awaiting).toBe(0);
   });
 
