@@ -25,8 +25,14 @@ export const Commands = {
   loadMore: 'ankiFiles.loadMore',
   showAllResults: 'ankiFiles.showAllResults',
   clearSearchResults: 'ankiFiles.clearSearchResults',
+  openPreview: 'ankiFiles.openPreview',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
+  undoLastSave: 'ankiFiles.undoLastSave',
+  undoSave: 'ankiFiles.undoSave',
+  redoLastSave: 'ankiFiles.redoLastSave',
+  showNoteHistory: 'ankiFiles.showNoteHistory',
+  restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -45,12 +51,18 @@ export const Settings = {
   pageSize: 'ankiFiles.pageSize',
   requestTimeout: 'ankiFiles.requestTimeout',
   checkOnFocus: 'ankiFiles.checkOnFocus',
+  previewEnableScripts: 'ankiFiles.preview.enableScripts',
   mediaMaxUploadSizeMB: 'ankiFiles.media.maxUploadSizeMB',
+  offlineCacheMaxSizeMB: 'ankiFiles.offline.cacheMaxSizeMB',
+  historyMaxVersions: 'ankiFiles.history.maxVersions',
+  historyMaxSizeMB: 'ankiFiles.history.maxSizeMB',
 } as const;
 
 export const ContextKeys = {
   connection: 'ankiFiles.connection',
   hasSearchResults: 'ankiFiles.hasSearchResults',
+  /** A saved version from Show Note History is visible (its diff shows Restore This Version). */
+  historyDiff: 'ankiFiles.historyDiff',
 } as const;
 
 /** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */
@@ -74,6 +86,10 @@ export const SettingDefaults = {
   requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
   checkOnFocus: true,
   mediaMaxUploadSizeMB: 4,
+  previewEnableScripts: false,
+  offlineCacheMaxSizeMB: 200,
+  historyMaxVersions: 50_000,
+  historyMaxSizeMB: 100,
 } as const satisfies Record<Exclude<keyof typeof Settings, 'section'>, string | number | boolean>;
 export const SEARCH_PREVIEW_LIMIT = 50;
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -90,3 +106,6 @@ export const ItemContext = {
 
 /** Mime type VS Code uses for drags inside the Decks view. */
 export const DECKS_TREE_MIME = 'application/vnd.code.tree.ankifiles.decks';
+
+/** Webview panel type of the card preview. */
+export const PREVIEW_VIEW_TYPE = 'ankiFiles.preview';

@@ -1,13 +1,19 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LOG_CHANNEL_NAME } from './constants';
+import { LOG_CHANNEL_NAME, Settings, SettingDefaults } from './constants';
 import { DeckListing } from './core/listing';
 import { SearchEngine } from './core/search';
-import { registerAnkiFileSystem } from './fs/index';
+import { registerAnkiFileSystem, type AnkiFileSystem } from './fs/index';
+import { readProfile, SaveHistory } from './journal/history';
+import { Journal } from './journal/journal';
 import { DecksView } from './tree/decksView';
 import { SearchResultsView } from './tree/searchResultsView';
 import { registerCommands } from './ui/commands';
+import { registerHistory } from './ui/history';
+import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
+import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
@@ -15,6 +21,8 @@ import { registerStatusBar } from './ui/statusBar';
 /** Returned by `activate` only in test mode (the in-host end-to-end suite inspects the views through it). */
 export interface AnkiFilesTestApi {
   readonly decks: DecksView;
+  readonly preview: PreviewHandle;
+  readonly fs: AnkiFileSystem;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -26,25 +34,54 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
   };
   const log = subscribe(vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true }));
   const session = subscribe(new Session(context.secrets, log));
-  const fs = registerAnkiFileSystem(context, session);
+  // Reads are kept (per AnkiConnect address and profile) so decks and notes can be read while Anki is closed.
+  if (context.globalStorageUri.scheme === 'file') {
+    session.attachOffline(subscribe(new OfflineCache(path.join(context.globalStorageUri.fsPath, 'offline'), context.globalState, log)));
+  } else log.info(`No offline cache: the extension's storage is not on disk (${context.globalStorageUri.scheme}:)`);
+  // The save journal (undo, note history, crash report) in the extension's global storage.
+  const historyCfg = vscode.workspace.getConfiguration(Settings.section);
+  const history = new SaveHistory({
+    journal: new Journal({
+      dir: vscode.Uri.joinPath(context.globalStorageUri, 'save-journal').fsPath,
+      maxVersions: historyCfg.get<number>('history.maxVersions', SettingDefaults.historyMaxVersions),
+      maxBytes: historyCfg.get<number>('history.maxSizeMB', SettingDefaults.historyMaxSizeMB) * 1024 * 1024,
+      log,
+    }),
+    url: () => session.url,
+    resolveProfile: () => readProfile(session.client),
+    log,
+  });
+  subscribe({ dispose: () => void history.journal.close() });
+  const fs = registerAnkiFileSystem(context, session, history);
 
   try {
     const listing = new DeckListing(() => session.client);
-    const search = new SearchEngine({ api: () => session.client, deckOfNote: (id) => listing.deckOfNote(id) });
+    // Search needs Anki (never answered from the offline cache).
+    const search = new SearchEngine({ api: () => session.liveClient, deckOfNote: (id) => listing.deckOfNote(id) });
     const decks = subscribe(new DecksView(listing, session, fs));
     const results = subscribe(new SearchResultsView(search, session, fs));
     subscribe(registerStatusBar(session));
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
-    for (const d of registerCommands({ session, fs, decks, results, openSearch })) subscribe(d);
+    const preview = registerPreview(context, { session, fs });
+    for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh: () => preview.refresh() })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
+    for (const d of registerHistory({
+      session,
+      engine: fs.provider.engine,
+      history,
+      noteIdOf: (uri) => fs.noteIdOf(uri),
+      uriForNote: (deck, sortField, id) => fs.uriForNote(deck, sortField, id),
+    })) {
+      subscribe(d);
+    }
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -20,6 +20,11 @@ export interface AnkiSession {
   reportFailure(error: unknown): void;
   /** Probe AnkiConnect (`version`) now. */
   check(): Promise<ConnectionState>;
+  /**
+   * While Anki is closed and reads are answered from the offline cache: when that cache was filled (ms since
+   * the epoch); undefined otherwise.
+   */
+  readonly cachedAt?: number | undefined;
   /** User-facing page size (setting `ankiFiles.pageSize`). */
   readonly pageSize: number;
 }

@@ -1,8 +1,8 @@
 // The persistent offline cache (pure: node:fs only, no `vscode`).
 //
-// What it keeps, per AnkiConnect URL and Anki profile: the deck list, each deck's own note ids, the notes the
-// user listed or opened (snapshots as loaded, with `mod`), note types (fields, templates, CSS), tags and media
-// names. One JSON file per key in the directory the glue gives (the extension's global storage).
+// What it keeps, per AnkiConnect URL and Anki profile: the reads Anki answered (`OfflineReads`: the deck list,
+// each deck's note ids, the notes the user listed or opened with their `mod`, note types, tags, media names).
+// One JSON file per key in the directory the glue gives (the extension's global storage).
 //
 // Safety: a write goes to a temporary file in the same directory, is fsynced, then renamed over the old file,
 // so a crash leaves either the old or the new cache, never a torn one. A file that does not parse or does not
@@ -10,12 +10,12 @@
 // gets an empty cache, never an exception.
 //
 // Bounds: `maxBytes` (the setting, default 200 MB). When the serialised cache is larger, the notes seen least
-// recently are dropped first (decks, note types, tags and media names are small and always kept).
+// recently are dropped first (the other answers are small and always kept).
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { NoteSnapshot } from '../notes/model';
+import { OfflineReads, emptyOfflineData, type OfflineData } from './offlineReads';
 
 export const CACHE_FORMAT = 1;
 export const DEFAULT_CACHE_MAX_BYTES = 200 * 1024 * 1024;
@@ -26,40 +26,11 @@ export interface CacheKey {
   profile: string;
 }
 
-export interface CachedNoteType {
-  fields: string[];
-  templates?: Record<string, { Front: string; Back: string }>;
-  css?: string;
-}
-
-export interface CachedNote {
-  snapshot: NoteSnapshot;
-  /** When the note was last listed or opened (ms since the epoch): eviction order. */
-  seenAt: number;
-}
-
-export interface CacheData {
-  /** When the cache was last filled from Anki (ms since the epoch). */
-  savedAt: number;
-  decks: Array<[name: string, id: number]>;
-  /** Deck name → ids of the notes with a card in that deck itself. */
-  deckNotes: Record<string, number[]>;
-  notes: Record<string, CachedNote>;
-  noteTypes: Record<string, CachedNoteType>;
-  tags: string[];
-  media: string[];
-}
-
-export function emptyCache(): CacheData {
-  return { savedAt: 0, decks: [], deckNotes: {}, notes: {}, noteTypes: {}, tags: [], media: [] };
-}
-
-const snapshotSchema = z.object({
-  id: z.number(),
-  deck: z.string(),
-  noteType: z.string(),
+const noteInfoSchema = z.object({
+  noteId: z.number(),
+  modelName: z.string(),
   tags: z.array(z.string()),
-  fields: z.array(z.tuple([z.string(), z.string()])),
+  fields: z.record(z.string(), z.object({ value: z.string(), order: z.number() })),
   mod: z.number().optional(),
   cards: z.array(z.number()),
 });
@@ -70,19 +41,9 @@ const fileSchema = z.object({
   profile: z.string(),
   data: z.object({
     savedAt: z.number(),
-    decks: z.array(z.tuple([z.string(), z.number()])),
-    deckNotes: z.record(z.string(), z.array(z.number())),
-    notes: z.record(z.string(), z.object({ snapshot: snapshotSchema, seenAt: z.number() })),
-    noteTypes: z.record(
-      z.string(),
-      z.object({
-        fields: z.array(z.string()),
-        templates: z.record(z.string(), z.object({ Front: z.string(), Back: z.string() })).optional(),
-        css: z.string().optional(),
-      }),
-    ),
-    tags: z.array(z.string()),
-    media: z.array(z.string()),
+    calls: z.record(z.string(), z.unknown()),
+    notes: z.record(z.string(), z.object({ info: noteInfoSchema, seenAt: z.number() })),
+    cardDecks: z.record(z.string(), z.string()),
   }),
 });
 
@@ -97,9 +58,9 @@ export function cacheFileName(key: CacheKey): string {
 }
 
 export type LoadResult =
-  | { kind: 'loaded'; data: CacheData }
-  | { kind: 'missing'; data: CacheData }
-  | { kind: 'dropped'; data: CacheData; reason: string };
+  | { kind: 'loaded'; data: OfflineData }
+  | { kind: 'missing'; data: OfflineData }
+  | { kind: 'dropped'; data: OfflineData; reason: string };
 
 export class CacheStore {
   constructor(
@@ -119,7 +80,7 @@ export class CacheStore {
     try {
       raw = await fsp.readFile(file, 'utf8');
     } catch (e) {
-      if (isNotFound(e)) return { kind: 'missing', data: emptyCache() };
+      if (isNotFound(e)) return { kind: 'missing', data: emptyOfflineData() };
       return this.drop(file, `cannot be read (${errText(e)})`);
     }
     let json: unknown;
@@ -144,7 +105,7 @@ export class CacheStore {
    * Writes the cache of `key` atomically (temp file, fsync, rename). Evicts the least recently seen notes
    * while the file would exceed the bound. Returns the bytes written and how many notes were evicted.
    */
-  async save(key: CacheKey, data: CacheData): Promise<{ bytes: number; evicted: number }> {
+  async save(key: CacheKey, data: OfflineData): Promise<{ bytes: number; evicted: number }> {
     const { text, evicted } = this.serialise(key, data);
     await fsp.mkdir(this.dir, { recursive: true });
     const file = this.fileOf(key);
@@ -166,27 +127,19 @@ export class CacheStore {
     return { bytes: Buffer.byteLength(text), evicted };
   }
 
-  /** The JSON text within the bound; evicts notes from `data` (oldest `seenAt` first) as needed. */
-  private serialise(key: CacheKey, data: CacheData): { text: string; evicted: number } {
+  /** The JSON text within the bound; evicts notes from `data` (least recently seen first) as needed. */
+  private serialise(key: CacheKey, data: OfflineData): { text: string; evicted: number } {
     const render = (): string => JSON.stringify({ format: CACHE_FORMAT, url: key.url, profile: key.profile, data });
     let text = render();
     let evicted = 0;
-    if (Buffer.byteLength(text) <= this.maxBytes) return { text, evicted };
-    // Estimate each note's share, drop the oldest until the estimate fits, then check for real.
-    const byAge = Object.entries(data.notes).sort((a, b) => a[1].seenAt - b[1].seenAt);
-    let excess = Buffer.byteLength(text) - this.maxBytes;
-    for (const [id, note] of byAge) {
-      if (excess <= 0) break;
-      excess -= Buffer.byteLength(JSON.stringify(note)) + id.length + 4;
-      delete data.notes[id];
-      evicted++;
-    }
-    text = render();
-    while (Buffer.byteLength(text) > this.maxBytes && Object.keys(data.notes).length > 0) {
-      const oldest = Object.entries(data.notes).sort((a, b) => a[1].seenAt - b[1].seenAt)[0];
-      if (!oldest) break;
-      delete data.notes[oldest[0]];
-      evicted++;
+    const reads = new OfflineReads(data);
+    // Each round keeps the share of notes the bound allows (estimated from the average note), then re-checks.
+    while (Buffer.byteLength(text) > this.maxBytes) {
+      const count = Object.keys(data.notes).length;
+      if (count === 0) break;
+      const size = Buffer.byteLength(text);
+      const keep = Math.min(count - 1, Math.floor(count * (this.maxBytes / size) * 0.95));
+      evicted += reads.evictNotes(Math.max(0, keep));
       text = render();
     }
     return { text, evicted };
@@ -195,7 +148,7 @@ export class CacheStore {
   private async drop(file: string, reason: string): Promise<LoadResult> {
     this.log.warn(`Offline cache ${path.basename(file)} ${reason}; it is dropped and rebuilt from Anki.`);
     await fsp.rm(file, { force: true }).catch(() => undefined);
-    return { kind: 'dropped', data: emptyCache(), reason };
+    return { kind: 'dropped', data: emptyOfflineData(), reason };
   }
 }
 
@@ -205,9 +158,4 @@ function isNotFound(e: unknown): boolean {
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** Records notes the user listed or opened (newest snapshot wins). */
-export function rememberNotes(data: CacheData, snapshots: Iterable<NoteSnapshot>, now: number): void {
-  for (const s of snapshots) data.notes[String(s.id)] = { snapshot: s, seenAt: now };
 }

@@ -10,8 +10,8 @@ import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '..
 import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPath } from '../notes/paths';
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
-import { Saver, type NoteChange, type SaveOutcome, type SaverLog } from './saver';
-import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName } from './snapshot';
+import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
+import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName, snapshotFromInfo } from './snapshot';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
 
@@ -75,8 +75,25 @@ export interface EngineLog extends SaverLog {
   error(message: string): void;
 }
 
+/**
+ * The save journal as the engine sees it (src/journal/history.ts `SaveHistory`): the saver's hook plus notes
+ * added and deleted. Each `record…` resolves once the record is on disk, before the request is sent.
+ */
+export interface EngineJournal extends SaverJournal {
+  recordCreate(note: NewNoteDraft): Promise<string>;
+  createOutcome(batchId: string, result: { newId: NoteId; note?: NoteSnapshot } | { error: string }): Promise<void>;
+  recordDelete(notes: NoteSnapshot[], meta?: { of?: string; kind?: 'undo' | 'redo' }): Promise<string>;
+  deleteOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void>;
+  /** Changes made outside the saver (moves by drag and drop): recorded like a save batch. */
+  recordChanges(notes: Array<{ before: NoteSnapshot; change: NoteChange }>, label?: string): Promise<string>;
+  changesOutcome(batchId: string, ids: NoteId[], error?: string): Promise<void>;
+}
+
 export interface FsEngineOptions {
   client: () => AnkiApi;
+  /** The client a save reads its conflict check through and writes with (never an offline cache); default `client`. */
+  writeClient?: () => AnkiApi;
+  journal?: EngineJournal;
   codec: NoteCodec;
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
@@ -156,7 +173,7 @@ export class FsEngine {
     this.now = opts.now ?? Date.now;
     this.store = new NoteStore({ client: opts.client, render: (n) => opts.codec.render(n), now: this.now });
     const saverOpts: ConstructorParameters<typeof Saver>[0] = {
-      client: opts.client,
+      client: opts.writeClient ?? opts.client,
       base: (id) => {
         const b = this.store.base(id);
         return b ? { snapshot: b.snapshot, hash: b.hash } : undefined;
@@ -165,6 +182,7 @@ export class FsEngine {
     };
     if (opts.announcedWriteTimeoutMs !== undefined) saverOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.log) saverOpts.log = opts.log;
+    if (opts.journal) saverOpts.journal = opts.journal;
     this.saver = new Saver(saverOpts);
   }
 
@@ -488,6 +506,34 @@ export class FsEngine {
     return this.finishSave(path, id, text, base.snapshot, outcome);
   }
 
+  /**
+   * Saves notes as one batch (undo, redo, bulk edits), each request with its own base. Open documents follow:
+   * a clean editor reloads the new content; a dirty one keeps the user's text, and its next save meets the
+   * usual conflict check.
+   */
+  async saveNotes(reqs: readonly SaveRequest[]): Promise<SaveOutcome[]> {
+    const outcomes = await this.saver.saveBatch(reqs);
+    const changed: NoteId[] = [];
+    const decks = new Set<string>();
+    const notes: NoteId[] = [];
+    outcomes.forEach((o, i) => {
+      const req = reqs[i];
+      if (!req) return;
+      const id = req.noteId;
+      if (o.kind === 'saved' && o.fresh && !o.unchanged) {
+        notes.push(id);
+        decks.add(o.note.deck);
+        if (req.base) decks.add(req.base.snapshot.deck);
+        if (this.store.has(id) && this.store.apply(o.note).changed) changed.push(id);
+      } else if ((o.kind === 'conflict' || o.kind === 'verifyFailed') && this.store.has(id)) {
+        if (this.store.apply(o.current).changed) changed.push(id);
+      }
+    });
+    this.fireChanged(changed);
+    if (notes.length > 0) this.opts.onCollectionChange?.({ decks: [...decks], notes });
+    return outcomes;
+  }
+
   private finishSave(path: string, id: NoteId, text: string, before: NoteSnapshot, outcome: SaveOutcome): WriteResult {
     const log = this.opts.log;
     switch (outcome.kind) {
@@ -544,6 +590,24 @@ export class FsEngine {
       case 'noPermissions':
         log?.warn(`Save refused: ${outcome.message}`);
         throw new FsEngineError('noPermissions', outcome.message, { cause: outcome.error });
+    }
+  }
+
+  /** Runs a journal record; a failure means the request must not be sent. */
+  private async journaled<T>(f: () => Promise<T>, what: string): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      this.opts.log?.warn(`Save journal: ${String(e)}`);
+      throw new FsEngineError('failed', `${what}: the save journal (Anki Files' undo history) could not be written (${e instanceof Error ? e.message : String(e)}). Nothing was sent to Anki.`, { cause: e });
+    }
+  }
+
+  private async journalOutcome(f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      this.opts.log?.warn(`Save journal: could not record an outcome: ${String(e)}`);
     }
   }
 
@@ -622,6 +686,7 @@ export class FsEngine {
     }
     const note = first.note;
     let id: NoteId;
+    const journalId = this.opts.journal ? await this.journaled(() => (this.opts.journal as EngineJournal).recordCreate(note), 'The note was not created') : undefined;
     try {
       id = await this.client.addNote({
         deckName: note.deck,
@@ -630,6 +695,7 @@ export class FsEngine {
         tags: note.tags,
       });
     } catch (e) {
+      if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { error: String(e) }));
       if (e instanceof AnkiConnectError && !e.isApiKey && !e.isNoCollection && !e.isUnsupportedAction) {
         throw new FsEngineError('failed', addNoteMessage(e.serverMessage, note), { cause: e });
       }
@@ -640,7 +706,11 @@ export class FsEngine {
     let stored: StoredNote;
     try {
       stored = await this.store.read(id, note.deck);
+      if (journalId !== undefined) {
+        await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { newId: id, note: stored.snapshot }));
+      }
     } catch (e) {
+      if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { newId: id }));
       this.opts.log?.warn(`Note ${id} was added but could not be re-read: ${String(e)}`);
       throw new FsEngineError('unavailable', `The note was added to Anki (id ${id}), but re-reading it failed. Close this editor and open the note from the Anki Files view.`, { cause: e });
     }
@@ -682,18 +752,37 @@ export class FsEngine {
    * Deletes notes (and their cards) from Anki: the one path for deleting notes (Delete Note, deleting a file).
    * Their documents get `deleted` events. Returns the ids that were deleted (notes already gone are left out).
    */
-  async deleteNotes(ids: readonly NoteId[]): Promise<NoteId[]> {
+  async deleteNotes(ids: readonly NoteId[], meta?: { of?: string; kind?: 'undo' | 'redo' }): Promise<NoteId[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
-    const infos = await this.client.notesInfo(unique);
-    const existing = unique.filter((_, i) => infos[i] !== undefined);
-    if (existing.length === 0) return [];
+    const journal = this.opts.journal;
+    let existing: NoteId[];
+    let journalId: string | undefined;
     const decks = new Set<string>();
+    if (journal) {
+      // The journal keeps each note's whole content (deck included), so the deletion can be undone.
+      const known = unique.flatMap((id) => this.store.peek(id)?.snapshot.cards ?? []);
+      const snaps = [...(await this.store.fetchMany(unique, known)).values()].filter((x): x is NoteSnapshot => x !== undefined);
+      existing = snaps.map((x) => x.id);
+      if (existing.length === 0) return [];
+      for (const x of snaps) decks.add(x.deck);
+      journalId = await this.journaled(() => journal.recordDelete(snaps, meta), 'Nothing was deleted');
+    } else {
+      const infos = await this.client.notesInfo(unique);
+      existing = unique.filter((_, i) => infos[i] !== undefined);
+      if (existing.length === 0) return [];
+    }
     for (const id of existing) {
       const d = this.store.peek(id)?.snapshot.deck;
       if (d !== undefined) decks.add(d);
     }
-    await this.client.deleteNotes(existing);
+    try {
+      await this.client.deleteNotes(existing);
+    } catch (e) {
+      if (journal && journalId !== undefined) await this.journalOutcome(() => journal.deleteOutcome(journalId, existing, String(e)));
+      throw e;
+    }
+    if (journal && journalId !== undefined) await this.journalOutcome(() => journal.deleteOutcome(journalId, existing));
     const events: FileEvent[] = [];
     for (const id of existing) {
       for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
@@ -729,6 +818,7 @@ export class FsEngine {
     const byCard = allCards.length > 0 ? deckByCard(await this.client.getDecks(allCards)) : new Map<CardId, string>();
     const cards: CardId[] = [];
     const fromDecks = new Set<string>();
+    const journaled: Array<{ before: NoteSnapshot; change: NoteChange }> = [];
     for (const info of found) {
       const first = info.cards[0];
       const noteDeck = first !== undefined ? byCard.get(first) : undefined;
@@ -746,9 +836,19 @@ export class FsEngine {
       report.leftBehind += info.cards.length - move.length;
       report.moved.push(info.noteId);
       fromDecks.add(from);
+      // The journal: the note's deck is its first card's; only a move of that card changes it.
+      if (first !== undefined && move.includes(first)) journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
     }
     if (cards.length === 0) return report;
-    await this.client.changeDeck(cards, target);
+    const journal = this.opts.journal;
+    const journalId = journal && journaled.length > 0 ? await this.journaled(() => journal.recordChanges(journaled, `move to "${target}"`), 'Nothing was moved') : undefined;
+    try {
+      await this.client.changeDeck(cards, target);
+    } catch (e) {
+      if (journal && journalId !== undefined) await this.journalOutcome(() => journal.changesOutcome(journalId, journaled.map((j) => j.before.id), String(e)));
+      throw e;
+    }
+    if (journal && journalId !== undefined) await this.journalOutcome(() => journal.changesOutcome(journalId, journaled.map((j) => j.before.id)));
     this.invalidateDecks();
     for (const id of report.moved) this.store.markStale(id);
     this.opts.log?.info(

@@ -10,6 +10,7 @@ import type { AnkiApi, CardId, NoteId, NoteInfo } from '../anki/api';
 import { actions, parseOutcomes } from '../anki/actions';
 import { deckQuery } from '../anki/query';
 import type { NoteSnapshot } from '../notes/model';
+import { isConnectionFailure } from './connection';
 import { FsEngineError } from './fsErrors';
 import { contentHash, deckByCard, snapshotFromInfo } from './snapshot';
 
@@ -189,7 +190,15 @@ export class NoteStore {
   private async deckOfFirstCard(client: AnkiApi, info: NoteInfo, fallback: string | undefined): Promise<string> {
     const first = info.cards[0];
     if (first === undefined) return fallback ?? 'Default';
-    const decks = deckByCard(await client.getDecks([first]));
+    let decks: Map<CardId, string>;
+    try {
+      decks = deckByCard(await client.getDecks([first]));
+    } catch (e) {
+      // Read from the offline cache (Anki closed) without the card's deck: the deck the path names will do
+      // for reading; a save checks the real deck with Anki first.
+      if (fallback !== undefined && isConnectionFailure(e)) return fallback;
+      throw e;
+    }
     return decks.get(first) ?? fallback ?? 'Default';
   }
 

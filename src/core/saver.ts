@@ -46,6 +46,31 @@ export function isEmptyChange(c: NoteChange): boolean {
 export interface SaveRequest {
   noteId: NoteId;
   edited: EditedNote;
+  /**
+   * The version the edit is based on, when it is not the one the editor loaded (undo: the version the undone
+   * batch wrote). The conflict check compares Anki's current content with `hash`.
+   */
+  base?: { snapshot: NoteSnapshot; hash: string };
+  /** What the batch is, for the save journal (bulk callers: find and replace, undo). */
+  meta?: BatchMeta;
+}
+
+/** What a batch is, for the save journal: its kind, a label ("find and replace 'colour' → 'color'"), the batch it undoes. */
+export interface BatchMeta {
+  kind?: 'save' | 'undo' | 'redo';
+  label?: string;
+  of?: string;
+}
+
+/**
+ * The save journal as the saver sees it (src/journal; optional: without it nothing changes). `record` runs
+ * after the conflict-check read and before the write request, which is sent only once it resolved (a
+ * rejection fails the batch, nothing sent); `outcome` runs after verification, before the notes' outcomes are
+ * delivered.
+ */
+export interface SaverJournal {
+  record(batch: { meta: BatchMeta; profile: string | undefined; notes: Array<{ before: NoteSnapshot; change: NoteChange }> }): Promise<string>;
+  outcome(batchId: string, outcomes: Array<{ id: NoteId; outcome: SaveOutcome }>): Promise<void>;
 }
 
 export type SaveOutcome =
@@ -88,6 +113,7 @@ export interface SaverOptions {
    */
   announcedWriteTimeoutMs?: number;
   log?: SaverLog;
+  journal?: SaverJournal;
 }
 
 export interface SaverStats {
@@ -306,7 +332,7 @@ export class Saver {
     this.stats.notes += batch.length;
     const work: Work[] = [];
     for (const item of batch) {
-      const b = this.opts.base(item.req.noteId);
+      const b = item.req.base ?? this.opts.base(item.req.noteId);
       if (!b) {
         item.resolve({
           kind: 'actionFailed',
@@ -330,7 +356,9 @@ export class Saver {
     const infoEntries = chunkIds(ids).map((c) => actions.notesInfo(c));
     const getDecksEntry = actions.getDecks(cards);
     const deckNamesEntry = actions.deckNames();
-    const checkEntries: TypedAction<unknown>[] = [...infoEntries, getDecksEntry, deckNamesEntry];
+    // The journal's key: the Anki profile, read with the conflict check (no request of its own).
+    const profileEntry = this.opts.journal ? actions.getActiveProfile() : undefined;
+    const checkEntries: TypedAction<unknown>[] = [...infoEntries, getDecksEntry, deckNamesEntry, ...(profileEntry ? [profileEntry] : [])];
     let checkOut: MultiOutcome[];
     try {
       this.stats.requests++;
@@ -342,6 +370,7 @@ export class Saver {
     let infos: Array<NoteInfo | undefined>;
     let decks: Map<CardId, string>;
     let deckNames: string[] | undefined;
+    let profile: string | undefined;
     try {
       infos = this.readInfos(infoEntries, checkOut, 0);
       const gd = parseOutcome(getDecksEntry, checkOut[infoEntries.length]);
@@ -349,6 +378,10 @@ export class Saver {
       decks = deckByCard(gd.value);
       const dn = parseOutcome(deckNamesEntry, checkOut[infoEntries.length + 1]);
       deckNames = dn.ok ? dn.value : undefined;
+      if (profileEntry) {
+        const pr = checkOut[infoEntries.length + 2];
+        profile = pr?.ok && typeof pr.value === 'string' ? pr.value : undefined;
+      }
       const missing = infos.flatMap((n) => (n && n.cards[0] !== undefined && !decks.has(n.cards[0]) ? [n.cards[0]] : []));
       if (missing.length > 0) {
         // Cards were added to a note since it was loaded (rare): one more getDecks for their decks.
@@ -415,12 +448,30 @@ export class Saver {
     const verifyCards = [...new Set(proceed.flatMap((w) => (w.current as NoteSnapshot).cards))];
     const verifyDecksEntry = actions.getDecks(verifyCards);
     applyEntries.push(...verifyInfoEntries, verifyDecksEntry);
+    let journalId: string | undefined;
+    if (this.opts.journal) {
+      try {
+        const meta = proceed.find((w) => w.item.req.meta)?.item.req.meta ?? {};
+        journalId = await this.opts.journal.record({ meta, profile, notes: proceed.map((w) => ({ before: w.current as NoteSnapshot, change: w.change })) });
+      } catch (e) {
+        const d = describeAnkiError(e);
+        this.opts.log?.warn(`Save batch of ${proceed.length} note(s) not sent: the save journal could not be written: ${d.message}`);
+        for (const w of proceed) {
+          w.item.resolve({
+            kind: 'actionFailed',
+            error: e,
+            message: `${noteName(w.base)} was not saved: the save journal (Anki Files' undo history) could not be written (${d.message}). Nothing was sent to Anki. Your text is kept.`,
+          });
+        }
+        return;
+      }
+    }
     let applyOut: MultiOutcome[];
     try {
       this.stats.requests++;
       applyOut = await client.multi(applyEntries);
     } catch (e) {
-      this.failAll(proceed, e, true);
+      await this.settle(proceed, this.failOutcomes(proceed, e, true), journalId);
       return;
     }
 
@@ -436,9 +487,20 @@ export class Saver {
       verifyError = describeAnkiError(e).message;
     }
 
-    proceed.forEach((w, i) => {
-      w.item.resolve(this.outcomeOf(w, applyOut, after?.[i], after !== undefined, afterDecks, verifyError, deckNames));
-    });
+    const outcomes = proceed.map((w, i) => this.outcomeOf(w, applyOut, after?.[i], after !== undefined, afterDecks, verifyError, deckNames));
+    await this.settle(proceed, outcomes, journalId);
+  }
+
+  /** Journals the outcomes (when the batch was journaled), then delivers them. */
+  private async settle(work: Work[], outcomes: SaveOutcome[], journalId: string | undefined): Promise<void> {
+    if (journalId !== undefined && this.opts.journal) {
+      try {
+        await this.opts.journal.outcome(journalId, work.map((w, i) => ({ id: w.base.id, outcome: outcomes[i] as SaveOutcome })));
+      } catch (e) {
+        this.opts.log?.warn(`The save journal could not record the outcome of batch ${journalId}: ${describeAnkiError(e).message}`);
+      }
+    }
+    work.forEach((w, i) => w.item.resolve(outcomes[i] as SaveOutcome));
   }
 
   private readInfos(entries: TypedAction<unknown>[], out: MultiOutcome[], start: number): Array<NoteInfo | undefined> {
@@ -566,11 +628,16 @@ export class Saver {
   }
 
   private failAll(work: Work[], e: unknown, duringApply: boolean): void {
+    const outcomes = this.failOutcomes(work, e, duringApply);
+    work.forEach((w, i) => w.item.resolve(outcomes[i] as SaveOutcome));
+  }
+
+  private failOutcomes(work: Work[], e: unknown, duringApply: boolean): SaveOutcome[] {
     const d = describeAnkiError(e);
     this.opts.log?.warn(`Save batch of ${work.length} note(s) failed ${duringApply ? 'while applying' : 'during the conflict check'}: ${d.message}`);
     const unknownOutcome =
       duringApply && e instanceof AnkiTransportError && e.kind !== 'notRunning' && e.kind !== 'forbidden' && e.kind !== 'badUrl';
-    for (const w of work) {
+    return work.map((w) => {
       const name = noteName(w.base);
       let outcome: SaveOutcome;
       if (e instanceof AnkiConnectError && e.isApiKey) {
@@ -596,7 +663,7 @@ export class Saver {
           message: `${name} was not saved: ${d.message}${duringApply ? '' : ' Nothing was changed in Anki.'} Your text is kept.`,
         };
       }
-      w.item.resolve(outcome);
-    }
+      return outcome;
+    });
   }
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { SCHEME } from '../constants';
 import { notesCodec } from '../core/codec';
-import type { CollectionChange, MoveReport } from '../core/fsEngine';
+import type { CollectionChange, EngineJournal, MoveReport } from '../core/fsEngine';
 import { shortLabel } from '../core/snapshot';
 import type { AnkiSession } from '../session';
 import { toFileSystemError } from './errors';
@@ -34,13 +34,13 @@ export interface AnkiFileSystem {
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
 }
 
-export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession): AnkiFileSystem {
+export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession, journal?: EngineJournal): AnkiFileSystem {
   const subs = context.subscriptions;
   const diagnostics = vscode.languages.createDiagnosticCollection('anki-files');
   subs.push(diagnostics);
   const isDirty = (uri: vscode.Uri): boolean =>
     vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isClosed && d.uri.toString() === uri.toString());
-  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty });
+  const provider = new AnkiFileSystemProvider(session, { codec: notesCodec, diagnostics, isDirty, ...(journal ? { journal } : {}) });
   subs.push(provider);
   subs.push(vscode.workspace.registerFileSystemProvider(SCHEME, provider, { isCaseSensitive: true }));
 
@@ -103,6 +103,9 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
       else if (doc.uri.scheme === ANKI_CURRENT_SCHEME) currentTexts.delete(doc.uri.path);
     }),
     session.onDidChangeClient(() => provider.engine.reset()),
+    session.onDidChangeState((s) => {
+      if (s.kind === 'connected') provider.releaseCached();
+    }),
   );
 
   const openPaths = (): string[] =>

@@ -3,7 +3,7 @@
 // `onDidChangeFile`.
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
-import { FsEngine, type CollectionChange, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -14,6 +14,10 @@ export const ANKI_SCHEME = 'anki';
 /** What the provider needs from the session (a subset of `AnkiSession`, so tests can pass a small object). */
 export interface FsSession {
   readonly client: AnkiApi;
+  /** The client without offline answers (a save's conflict check must read Anki itself); default `client`. */
+  readonly liveClient?: AnkiApi;
+  /** True while reads are answered from the offline cache: notes are then served read-only. */
+  readonly servingFromCache?: boolean;
   readonly log: EngineLog & { debug?(message: string): void };
   reportFailure?(error: unknown): void;
 }
@@ -48,6 +52,8 @@ export interface ProviderOptions {
    * check, another extension) must not count as the editor having loaded Anki's newer version.
    */
   isDirty?: (uri: vscode.Uri) => boolean;
+  /** The save journal (src/journal): every write is recorded before it is sent. */
+  journal?: EngineJournal;
 }
 
 export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
@@ -60,6 +66,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly session: FsSession;
   private readonly diagnostics: DiagnosticsSink | undefined;
   private readonly isDirty: (uri: vscode.Uri) => boolean;
+  /** Paths whose last read was answered while Anki was closed (from the offline cache): read-only. */
+  private readonly fromCache = new Set<string>();
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
@@ -67,6 +75,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.isDirty = opts.isDirty ?? (() => false);
     const engineOpts: ConstructorParameters<typeof FsEngine>[0] = {
       client: () => this.session.client,
+      writeClient: () => this.session.liveClient ?? this.session.client,
       codec: opts.codec,
       log: session.log,
       onFileEvents: (events) => this.fireFileEvents(events),
@@ -74,6 +83,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     };
     if (opts.announcedWriteTimeoutMs !== undefined) engineOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
+    if (opts.journal) engineOpts.journal = opts.journal;
     this.engine = new FsEngine(engineOpts);
   }
 
@@ -120,7 +130,12 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run('stat', uri, async () => {
       const s = await this.engine.stat(uri.path);
-      return { type: s.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File, ctime: s.ctime, mtime: s.mtime, size: s.size };
+      const stat: vscode.FileStat = { type: s.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File, ctime: s.ctime, mtime: s.mtime, size: s.size };
+      // Served while Anki is closed (from the offline cache): the note can be read, not edited. An editor with
+      // unsaved changes is never made read-only: its text is saved normally once Anki is back.
+      if (s.type === 'file' && this.session.servingFromCache && !this.isDirty(uri)) this.fromCache.add(uri.path);
+      if (this.fromCache.has(uri.path) && this.session.servingFromCache) stat.permissions = vscode.FilePermission.Readonly;
+      return stat;
     });
   }
 
@@ -134,7 +149,23 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    return this.run('readFile', uri, () => this.engine.readFile(uri.path, { adoptAsBase: !this.isDirty(uri) }));
+    return this.run('readFile', uri, async () => {
+      const bytes = await this.engine.readFile(uri.path, { adoptAsBase: !this.isDirty(uri) });
+      if (this.session.servingFromCache) this.fromCache.add(uri.path);
+      else this.fromCache.delete(uri.path);
+      return bytes;
+    });
+  }
+
+  /**
+   * Anki answers again: documents read from the offline cache are re-read (VS Code reloads the clean ones and
+   * re-reads their permissions, so they are editable again; dirty ones keep their text).
+   */
+  releaseCached(): void {
+    if (this.fromCache.size === 0) return;
+    const paths = [...this.fromCache];
+    this.fromCache.clear();
+    this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {

@@ -22,8 +22,22 @@ function cleanComponent(component: string): string {
   return rustTrim(component.normalize('NFC').replace(DROPPED_CHARS_RE, ''));
 }
 
+// A collection has few deck names and every note of a Save All or listing repeats one: remember the last
+// few hundred results (a pure function, so the cache changes nothing but the cost).
+const NORMALIZED = new Map<string, string>();
+const NORMALIZED_MAX = 512;
+
 /** The name Anki stores for `name` (each component NFC, `"`/controls removed, trimmed, empty → `blank`). */
 export function normalizeDeckName(name: string): string {
+  const known = NORMALIZED.get(name);
+  if (known !== undefined) return known;
+  const normalized = normalizeUncached(name);
+  if (NORMALIZED.size >= NORMALIZED_MAX) NORMALIZED.clear();
+  NORMALIZED.set(name, normalized);
+  return normalized;
+}
+
+function normalizeUncached(name: string): string {
   return name
     .split(DECK_SEPARATOR)
     .map((c) => {

@@ -42,6 +42,9 @@ import {
 import { z } from 'zod';
 import { deckNameIssues, normalizeDeckName, deckKey } from './deckName';
 import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from './model';
+import { escapeRaw, fastParseNote, fastRenderNote, literalBlockSafe, NEEDS_ESCAPE_RE, noteHeader, oneLine, RAW_IN_DOUBLE_QUOTES_RE, type Place } from './canonical';
+
+export { noteHeader } from './canonical';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
 
@@ -65,40 +68,7 @@ export const YAML_TO_STRING_OPTIONS: ToStringOptions = {
 // ---------------------------------------------------------------------------------------------------------
 // Rendering
 
-// Characters that only a double-quoted scalar can carry exactly (written as escapes): C0 controls other
-// than tab/newline (including CR), DEL and C1 controls, NEL/LS/PS (line breaks for some YAML readers and
-// "unusual line terminators" VS Code offers to remove), BOM/ZWNBSP, the non-characters U+FFFE/U+FFFF and
-// unpaired surrogates (which UTF-8 cannot encode).
-// eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-// The `yaml` library escapes double-quoted content with JSON.stringify, which leaves these characters raw.
-// They only ever occur inside double-quoted scalars of our output (every value containing one is forced to
-// double quotes, the header comment is sanitised), where these escapes are valid.
-const RAW_IN_DOUBLE_QUOTES_RE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
-function escapeRaw(ch: string): string {
-  switch (ch) {
-    case '\u0085':
-      return '\\N';
-    case '\u2028':
-      return '\\L';
-    case '\u2029':
-      return '\\P';
-    default: {
-      const code = ch.charCodeAt(0);
-      return code <= 0xff ? '\\x' + code.toString(16).toUpperCase().padStart(2, '0') : '\\u' + code.toString(16).toUpperCase().padStart(4, '0');
-    }
-  }
-}
-
-/** Whether a literal block scalar represents `value` exactly and robustly. */
-function literalBlockSafe(value: string): boolean {
-  // A leading line break would render as a line holding only indentation; a blank before a line break or
-  // at the very end is invisible and trimmed by editors.
-  return !value.startsWith('\n') && !/[ \t]\n/.test(value) && !/[ \t]$/.test(value);
-}
-
-type Place = 'block' | 'key' | 'flow';
 
 /** A scalar node for a text value with an explicit, exact style. */
 function textNode(value: string, place: Place): Scalar {
@@ -139,23 +109,19 @@ function flowSeq(items: readonly string[]): YAMLSeq {
   return seq;
 }
 
-function oneLine(s: string): string {
-  return s.replace(/[\p{Cc}\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/gu, ' ');
-}
-
 function stringifyDoc(map: YAMLMap): string {
   const doc = new Document();
   doc.contents = map;
   return doc.toString(YAML_TO_STRING_OPTIONS).replace(RAW_IN_DOUBLE_QUOTES_RE, escapeRaw);
 }
 
-/** The header comment of a note document (without the leading `#`). */
-export function noteHeader(noteType: string): string {
-  return ` Anki note · ${oneLine(noteType)} — edit deck, tags and fields; id and noteType are read-only`;
+/** The YAML document for a note (the fast path when it applies, else the `yaml` library: the same text). */
+export function renderNote(note: NoteSnapshot): string {
+  return fastRenderNote(note) ?? renderNoteYaml(note);
 }
 
-/** The YAML document for a note. */
-export function renderNote(note: NoteSnapshot): string {
+/** The YAML document for a note, built with the `yaml` library's Document API (the reference). */
+export function renderNoteYaml(note: NoteSnapshot): string {
   const map = new YAMLMap();
   map.commentBefore = noteHeader(note.noteType);
   map.items.push(new Pair(keyNode('id'), new Scalar(note.id)));
@@ -599,6 +565,12 @@ function checkDeck(parts: ParsedParts): string | undefined {
  * each with a 1-based position.
  */
 export function parseNoteDocument(text: string, loaded: NoteSnapshot): ParseResult<EditedNote> {
+  const fast = fastParseNote(text, loaded);
+  return fast ? { ok: true, note: fast } : parseNoteDocumentYaml(text, loaded);
+}
+
+/** parseNoteDocument through the `yaml` library only (the reference, and the path for every problem). */
+export function parseNoteDocumentYaml(text: string, loaded: NoteSnapshot): ParseResult<EditedNote> {
   const parts = parseParts(text, 'existing');
   if ('fatal' in parts) return { ok: false, problems: parts.fatal };
   const { problems } = parts;

@@ -176,12 +176,40 @@ export function noteLabel(html: string): string {
   return s === '' || s === '…' ? 'note' : s;
 }
 
+/** Whether `text` has at most `max` code points (an unpaired surrogate counts as one, as `[...text]` does). */
+function codePointsAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    if (++n > max) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the first `n` characters are ASCII other than CR: each is then a grapheme of one code point, and
+ * none joins the one before it (CR LF is the only ASCII cluster), so cutting before character n-1 is exactly
+ * what the grapheme walk below does, without the segmenter's cost.
+ */
+function asciiPrefix(text: string, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || c === 13) return false;
+  }
+  return true;
+}
+
 /**
  * `text` cut to at most `max` code points with a trailing `…`, never splitting a grapheme (emoji, combining
  * marks); `trimEnd` tidies the cut end before the ellipsis. Shorter text is returned as is.
  */
 export function truncateText(text: string, max: number, trimEnd: (s: string) => string = (s) => s.trimEnd()): string {
-  if (text.length <= max || [...text].length <= max) return text; // UTF-16 length bounds the code points
+  if (text.length <= max || codePointsAtMost(text, max)) return text; // UTF-16 length bounds the code points
+  if (max >= 1 && asciiPrefix(text, max)) return `${trimEnd(text.slice(0, max - 1))}…`;
   let out = '';
   let count = 0;
   for (const { segment } of graphemes.segment(text)) {

@@ -36,6 +36,7 @@ function tagKey(tag: string): string {
 
 /** Whether two tag lists are the same for Anki (case-insensitive sets). */
 export function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length && a.every((t, i) => t === b[i])) return true; // the usual case: tags untouched
   const ka = new Set(a.map(tagKey));
   const kb = new Set(b.map(tagKey));
   if (ka.size !== kb.size) return false;

@@ -58,18 +58,50 @@ export class DecksView
       this.view,
       this.emitter,
       session.onDidChangeState((state) => {
-        if (state.kind === 'notRunning' || state.kind === 'apiKey' || state.kind === 'error') {
+        if (state.kind === 'notRunning' && this.canUseCache) {
+          void this.showCached();
+        } else if (state.kind === 'notRunning' || state.kind === 'apiKey' || state.kind === 'error') {
           if (!this.offline) {
             this.offline = true;
             this.setMessage(undefined);
             this.emitter.fire();
           }
-        } else if (state.kind === 'connected' && this.offline) {
+        } else if (state.kind === 'connected' && (this.offline || this.view.description !== undefined)) {
           this.offline = false;
+          this.view.description = undefined;
+          this.setMessage(undefined);
           void this.refresh();
         }
       }),
     );
+  }
+
+  /** Whether the session has an offline cache to show the tree from while Anki is closed. */
+  private get canUseCache(): boolean {
+    return 'offline' in this.session && this.session.offline !== undefined;
+  }
+
+  /**
+   * Anki is closed: show the tree as cached (the same reads, answered by the offline cache), marked offline;
+   * without a cached tree, the welcome view explains.
+   */
+  private async showCached(): Promise<void> {
+    try {
+      await this.listing.loadTree();
+    } catch {
+      // nothing cached: the welcome view (Anki is not running) takes over
+    }
+    const at = this.session.cachedAt;
+    if (this.listing.tree && at !== undefined && this.session.state.kind === 'notRunning') {
+      this.offline = false;
+      const time = new Date(at).toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' });
+      this.view.description = vscode.l10n.t('offline · cached {0}', time);
+      this.setMessage(vscode.l10n.t('Anki is not running: showing the decks and notes cached at {0}, read-only.', time));
+    } else if (this.session.state.kind !== 'connected') {
+      this.offline = true;
+      this.view.description = undefined;
+    }
+    this.emitter.fire();
   }
 
   // --- TreeDataProvider
@@ -209,6 +241,11 @@ export class DecksView
 
   /** Reloads the deck list and counts (2 requests); expansion is kept (stable ids). */
   async refresh(): Promise<void> {
+    if (this.view.description !== undefined && this.session.state.kind === 'notRunning') {
+      // Showing the cached tree: try Anki; when it answers, the state change reloads the tree.
+      await this.session.check();
+      return;
+    }
     if (this.offline && this.session.state.kind !== 'connected') {
       // The welcome view is up; a probe brings the tree back when Anki answers.
       await this.session.check();

@@ -29,6 +29,8 @@ export interface CommandDeps {
   decks: DecksView;
   results: SearchResultsView;
   openSearch: (initial?: string) => void;
+  /** Also run by Refresh (e.g. the card preview forgets its cached note types and media). */
+  onRefresh?: () => void;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -163,6 +165,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       id: Commands.refresh,
       needsAnki: false,
       run: async (el) => {
+        deps.onRefresh?.();
         if (isElement(el) && el.kind === 'deck') await decks.refreshDeck(el.name);
         else await decks.refresh();
         if (session.state.kind !== 'connected') return;

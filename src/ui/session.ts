@@ -6,6 +6,7 @@ import { describeAnkiError } from '../anki/errors';
 import { SECRET_API_KEY, SettingDefaults, Settings } from '../constants';
 import { retryDelayMs, sameState, transition, type ConnEvent } from '../core/connection';
 import type { AnkiSession, ConnectionState } from '../session';
+import type { OfflineCache } from './offlineCache';
 
 /** Builds the client for the current settings (tests substitute their own). */
 export type ClientFactory = (opts: {
@@ -27,8 +28,10 @@ export function formatRequestLog(e: RequestEvent): string {
 /**
  * An `AnkiApi` that forwards to the session's current client, after the API key has been read from
  * SecretStorage, and reports every outcome to the connection state. Stable: callers may keep it.
+ * With `cached`, reads that fail because Anki is closed are answered from the offline cache when it has them
+ * (the connection state still says Anki is not running); `liveClient` never uses the cache (conflict checks).
  */
-function gatedApi(session: Session): AnkiApi {
+function gatedApi(session: Session, cached: boolean): AnkiApi {
   const handler: ProxyHandler<object> = {
     get(_target, prop) {
       if (typeof prop !== 'string') return undefined;
@@ -41,9 +44,14 @@ function gatedApi(session: Session): AnkiApi {
         try {
           const result: unknown = await (fn as (...a: unknown[]) => Promise<unknown>).apply(client, args);
           if (prop !== 'version') session.reportSuccess();
+          session.offline?.record(prop, args, result);
           return result;
         } catch (e) {
           session.reportFailure(e);
+          if (cached && session.offline && describeAnkiError(e).kind === 'notRunning') {
+            const a = await session.offline.answer(prop, args);
+            if (a.hit) return a.value;
+          }
           throw e;
         }
       };
@@ -54,6 +62,10 @@ function gatedApi(session: Session): AnkiApi {
 
 export class Session implements AnkiSession, vscode.Disposable {
   readonly client: AnkiApi;
+  /** The same client without offline answers: what a write's conflict check must read. */
+  readonly liveClient: AnkiApi;
+  /** The offline cache, once `attachOffline` ran (src/ui/offlineCache.ts). */
+  offline: OfflineCache | undefined;
   private clientValue: AnkiApi | undefined;
   private stateValue: ConnectionState = { kind: 'unknown' };
   private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
@@ -74,7 +86,8 @@ export class Session implements AnkiSession, vscode.Disposable {
     readonly log: vscode.LogOutputChannel,
     private readonly factory: ClientFactory = defaultClientFactory,
   ) {
-    this.client = gatedApi(this);
+    this.client = gatedApi(this, true);
+    this.liveClient = gatedApi(this, false);
     this.ready = this.loadKey();
     this.disposables.push(
       this.stateEmitter,
@@ -226,6 +239,41 @@ export class Session implements AnkiSession, vscode.Disposable {
   /** Re-check now when not connected (e.g. on window focus). */
   nudge(): void {
     if (this.stateValue.kind !== 'connected' && this.stateValue.kind !== 'apiKey') void this.check({ background: true });
+  }
+
+  /** Records reads into `cache` and answers from it while Anki is closed; keyed by URL and Anki profile. */
+  attachOffline(cache: OfflineCache): void {
+    this.offline = cache;
+    void cache.use(this.url);
+    this.disposables.push(
+      this.onDidChangeState((s) => {
+        if (s.kind === 'connected') {
+          cache.expectProfile();
+          void this.learnProfile(cache);
+        }
+      }),
+      this.onDidChangeClient(() => void cache.use(this.url)),
+    );
+  }
+
+  /** One `getActiveProfile` per connection (not through the gated client: not cached, not counted). */
+  private async learnProfile(cache: OfflineCache): Promise<void> {
+    let profile = '';
+    try {
+      profile = await this.currentClient.getActiveProfile();
+    } catch (e) {
+      this.log.debug(`getActiveProfile: ${describeAnkiError(e).message} (the offline cache is keyed by the address only)`);
+    }
+    await cache.use(this.url, profile);
+  }
+
+  /** Reads are being answered from the offline cache: Anki is closed and the cache had what was asked. */
+  get servingFromCache(): boolean {
+    return this.cachedAt !== undefined;
+  }
+
+  get cachedAt(): number | undefined {
+    return this.stateValue.kind === 'notRunning' ? this.offline?.cachedAt : undefined;
   }
 
   dispose(): void {

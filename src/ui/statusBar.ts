@@ -13,8 +13,17 @@ export interface StatusView {
 }
 
 /** What the item shows for a state (exported for tests). */
-export function statusView(state: ConnectionState, url: string): StatusView {
+export function statusView(state: ConnectionState, url: string, cachedAt?: number): StatusView {
   const t = vscode.l10n.t;
+  if (state.kind === 'notRunning' && cachedAt !== undefined) {
+    const time = new Date(cachedAt).toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' });
+    return {
+      text: `$(debug-disconnect) ${t('Anki (offline, cached {0})', time)}`,
+      tooltip: t('Anki is not running (nothing answers at {0}). Showing what Anki Files cached at {1}, read-only; saving needs Anki. Click to retry.', url, time),
+      command: Commands.retryConnection,
+      background: 'warning',
+    };
+  }
   switch (state.kind) {
     case 'connected':
       return {
@@ -59,7 +68,7 @@ export function registerStatusBar(session: Session): vscode.Disposable {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = vscode.l10n.t('Anki Connection');
   const render = (state: ConnectionState): void => {
-    const v = statusView(state, session.url);
+    const v = statusView(state, session.url, session.cachedAt);
     item.text = v.text;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.retryConnection, Commands.setApiKey, Commands.showLog, Commands.installHelp] };
@@ -83,5 +92,6 @@ export function registerStatusBar(session: Session): vscode.Disposable {
   render(session.state);
   item.show();
   const sub = session.onDidChangeState(render);
-  return vscode.Disposable.from(item, sub);
+  const cacheSub = session.offline?.onDidChange(() => render(session.state));
+  return vscode.Disposable.from(item, sub, ...(cacheSub ? [cacheSub] : []));
 }

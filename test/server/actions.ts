@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Card, Collection, Deck, Note } from './collection';
 import type { Model } from './models';
+import { parseTemplate, referencedFields, TemplateSyntaxError } from '../../src/template';
+import type { ParsedNode } from '../../src/template';
 import { pyRepr, pyTypeName } from './pyjson';
 import { SearchError } from './search';
 import { normalizeTag, stripHtmlPreservingMedia } from './text';
@@ -740,6 +742,7 @@ export class AnkiConnect {
         return out;
       }),
       modelStyling: a(['modelName'], [], (p) => ({ css: this.modelByName(p.modelName).css })),
+      createModel: a(['modelName', 'inOrderFields', 'cardTemplates'], ['css', 'isCloze'], (p) => modelObject(this.createModel(p))),
       findModelsByName: a(['modelNames'], [], (p) =>
         iter(p.modelNames).map((name) => {
           const m = typeof name === 'string' ? col.modelByName(name) : undefined;
@@ -814,6 +817,39 @@ export class AnkiConnect {
     };
   }
 
+  /** AnkiConnect's createModel, then Anki's own note-type checks (rslib notetype/mod.rs check_templates). */
+  private createModel(p: Params): Model {
+    const fieldsIn = iter(p.inOrderFields);
+    const cardsIn = iter(p.cardTemplates);
+    if (fieldsIn.length === 0) throw new Error('Must provide at least one field for inOrderFields');
+    if (cardsIn.length === 0) throw new Error('Must provide at least one card for cardTemplates');
+    if (this.col.modelNames().includes(p.modelName as string)) throw new Error('Model name already exists');
+    const name = asString(p.modelName).replace(/"/g, '').normalize('NFC');
+    if (name === '') throw new Error('Empty notetype name');
+    const templates = cardsIn.map((c, i) => {
+      const front = getKey(c, 'Front');
+      const back = getKey(c, 'Back');
+      const tname = isDict(c) && 'Name' in c ? asString(c.Name) : `Card ${i + 1}`;
+      return { name: tname.normalize('NFC'), qfmt: asString(front), afmt: asString(back) };
+    });
+    const fieldNames = fieldsIn.map((f) => asString(f).normalize('NFC'));
+    const isCloze = p.isCloze === true;
+    const problem = checkTemplates(name, fieldNames, templates, isCloze);
+    if (problem) throw new Error(problem);
+    const model: Model = {
+      id: this.col.newId(),
+      name,
+      type: isCloze ? 1 : 0,
+      fields: fieldNames.map((n, ord) => ({ name: n, ord })),
+      templates,
+      css: typeof p.css === 'string' ? p.css : DEFAULT_MODEL_CSS,
+      sortf: 0,
+      mod: this.col.nowSec(),
+    };
+    this.col.models.set(model.id, model);
+    return model;
+  }
+
   private canAddDetail(note: unknown): { canAdd: boolean; error?: string } {
     try {
       this.createNote(note);
@@ -822,6 +858,54 @@ export class AnkiConnect {
       return { canAdd: false, error: e instanceof Error ? e.message : String(e) };
     }
   }
+}
+
+/** The CSS Anki gives a new note type (`mm.new`). */
+const DEFAULT_MODEL_CSS = `.card {
+    font-family: arial;
+    font-size: 20px;
+    line-height: 1.5;
+    text-align: center;
+    color: black;
+    background-color: white;
+}
+`;
+
+const SPECIAL_FIELDS = new Set(['FrontSide', 'Card', 'CardFlag', 'Deck', 'Subdeck', 'Tags', 'Type', 'CardID']);
+
+/** Anki's check_templates: fronts unique, parseable, with a field, no unknown field; cloze filter on cloze types. */
+function checkTemplates(name: string, fieldNames: string[], templates: Array<{ qfmt: string; afmt: string }>, isCloze: boolean): string | undefined {
+  const header = (ord: number): string => `Card template ${ord + 1} in note type '${name}' has a problem.<br>`;
+  const seen = new Map<string, number>();
+  for (const [i, t] of templates.entries()) {
+    const old = seen.get(t.qfmt);
+    if (old === undefined) seen.set(t.qfmt, i);
+    else if (!/\{\{\s*Card\s*\}\}/.test(t.qfmt)) return `${header(i)}The front side is identical to card template ${old + 1}.`;
+  }
+  const parsed: Array<[ParsedNode[], ParsedNode[]]> = [];
+  for (const [i, t] of templates.entries()) {
+    let q: ParsedNode[];
+    let a: ParsedNode[];
+    try {
+      q = parseTemplate(t.qfmt);
+      a = parseTemplate(t.afmt);
+    } catch (e) {
+      if (e instanceof TemplateSyntaxError) return `${header(i)}See the preview for more information.`;
+      throw e;
+    }
+    const qFields = referencedFields(q, { withConditionals: true });
+    if (qFields.size === 0) return `${header(i)}Expected to find a field replacement on the front of the card template.`;
+    for (const f of [...qFields, ...referencedFields(a, { withConditionals: true })]) {
+      if (f !== '' && !SPECIAL_FIELDS.has(f) && !fieldNames.includes(f)) return `${header(i)}Field '${f}' not found.`;
+    }
+    parsed.push([q, a]);
+  }
+  const first = parsed[0];
+  const hasCloze = (nodes: ParsedNode[]): boolean => referencedFields(nodes, { clozeOnly: true }).size > 0;
+  if (isCloze && (!first || !hasCloze(first[0]) || !hasCloze(first[1]))) {
+    return `${header(0)}Expected to find '{{cloze:Text}}' or similar on the front and back of the card template.`;
+  }
+  return undefined;
 }
 
 /** A note type as findModelsByName/findModelsById return it (Anki's notetype dict). */

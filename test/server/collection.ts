@@ -282,7 +282,8 @@ export class Collection {
   }
   renderCard(card: Card): { question: string; answer: string } {
     const note = this.notes.get(card.nid) as Note;
-    return renderCard(this.modelOf(note), note.fields, card.ord);
+    const deck = this.decks.get(card.odid || card.did)?.name ?? '';
+    return renderCard(this.modelOf(note), note.fields, card.ord, { tags: note.tags, deck, flags: card.flags, cardId: card.id });
   }
 
   /** Anki's note_fields_check (empty / cloze problems / duplicate among same-type notes). */
@@ -328,7 +329,7 @@ export class Collection {
       usn: -1,
     };
     this.notes.set(note.id, note);
-    let ords = cardOrdinals(input.model, values);
+    let ords = cardOrdinals(input.model, values, note.tags);
     if (ords.length === 0) ords = [0];
     const cardIds: number[] = [];
     for (const ord of ords) {

@@ -140,5 +140,55 @@ export function stockModels(mod: number): Model[] {
       sortf: 0,
       mod,
     },
+    // A note type that exercises the card preview: several templates, sections, hint:, type:, furigana:,
+    // special fields, CSS with .nightMode and a media url().
+    {
+      id: 1700000000007,
+      name: 'Vocabulary (3 cards)',
+      type: 0,
+      fields: fields('Word', 'Reading', 'Meaning', 'Hint', 'Picture'),
+      templates: [
+        {
+          name: 'Recognition',
+          qfmt: '<div class="word">{{Word}}</div>\n{{#Hint}}{{hint:Hint}}{{/Hint}}',
+          afmt: '{{FrontSide}}\n\n<hr id=answer>\n\n<div class="reading">{{furigana:Reading}}</div>\n{{Meaning}}\n{{#Picture}}<div class="pic">{{Picture}}</div>{{/Picture}}\n<div class="meta">{{Deck}} · {{Tags}}</div>',
+        },
+        {
+          name: 'Recall',
+          qfmt: '{{#Meaning}}<div class="meaning">{{Meaning}}</div>\n{{type:Word}}{{/Meaning}}',
+          afmt: '<div class="meaning">{{Meaning}}</div>\n\n<hr id=answer>\n\n{{type:Word}}\n<div class="reading">{{furigana:Reading}}</div>',
+        },
+        {
+          name: 'Reading',
+          qfmt: '{{#Reading}}<div class="word">{{kanji:Reading}}</div>{{/Reading}}',
+          afmt: '{{FrontSide}}\n\n<hr id=answer>\n\n<div class="reading">{{kana:Reading}}</div>{{^Meaning}}<i>(no meaning yet)</i>{{/Meaning}}',
+        },
+      ],
+      css: `${BASE_CSS}
+.word {
+    font-size: 40px;
+}
+.reading rt {
+    color: #a33;
+}
+.meta {
+    font-size: 12px;
+    color: #777;
+}
+.pic {
+    background: url("preview-tile.png") repeat-x bottom;
+    padding-bottom: 8px;
+}
+.nightMode .card, .card.nightMode {
+    color: #eee;
+    background-color: #1e1e1e;
+}
+.nightMode .reading rt {
+    color: #f99;
+}
+`,
+      sortf: 0,
+      mod,
+    },
   ];
 }

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { AnkiConnect, Uncaught, type AddonBuild } from './actions';
 import { Collection } from './collection';
 import { generateCollection } from './generate';
+import { sampleMedia } from './sampleMedia';
 import { pyDecodeUtf8, pyDumps, pyLoads, PyJsonError } from './pyjson';
 import { validateRequest } from './schema';
 
@@ -212,6 +213,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       },
     },
   );
+  // The sample collection's media files (the card preview fetches them with retrieveMediaFile).
+  if (!opts.collection && opts.notes !== undefined && opts.notes > 0) for (const [name, data] of sampleMedia()) anki.media.set(name, data);
 
   // ----- HTTP handling (web.py handlerWrapper) -----
   const handleHttp = (req: ParsedRequest): { response: Buffer; entry: RequestLogEntry } => {

@@ -23,6 +23,7 @@ const REAL_SIGNATURES: Array<[string, string]> = [
   ['changeDeck', 'cards, deck'],
   ['clearUnusedTags', ''],
   ['createDeck', 'deck'],
+  ['createModel', 'modelName, inOrderFields, cardTemplates, css=None, isCloze=False'],
   ['deckNameFromId', 'deckId'],
   ['deckNames', ''],
   ['deckNamesAndIds', ''],

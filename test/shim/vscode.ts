@@ -505,6 +505,7 @@ export const commands = {
 };
 
 export const env = {
+  language: 'en',
   clipboard: {
     readText: (): Promise<string> => Promise.resolve(shimUi.clipboard),
     writeText: (v: string): Promise<void> => {

@@ -13,7 +13,9 @@ import './saveAndFaults.test';
 import './commands.test';
 import './decksView.test';
 import './saveBatching.test';
+import './history.test';
 import './media.test';
+import './preview.test';
 
 interface ResultLine {
   phase: 'ext';

@@ -31,7 +31,7 @@ async function plainNotes(count: number, skip: number): Promise<NoteInfo[]> {
   return picked;
 }
 
-const READ_ONLY = new Set(['notesInfo', 'getDecks', 'deckNames', 'deckNamesAndIds', 'findNotes', 'findCards', 'cardsInfo', 'notesModTime', 'modelNames', 'modelFieldNames', 'version', 'requestPermission']);
+const READ_ONLY = new Set(['notesInfo', 'getDecks', 'deckNames', 'getActiveProfile', 'deckNamesAndIds', 'findNotes', 'findCards', 'cardsInfo', 'notesModTime', 'modelNames', 'modelFieldNames', 'version', 'requestPermission']);
 const actionsOf = (e: LogEntry): string[] => (e.action === 'multi' ? (e.subActions ?? []) : [e.action]);
 
 async function controlLog(): Promise<LogEntry[]> {

@@ -130,23 +130,67 @@ export const tests = [
     },
   },
   {
-    name: 'when Anki stops answering the view says so, and Retry recovers',
+    name: 'when Anki stops answering, the Decks view keeps the cached tree marked offline, a note opens read-only, and Retry brings Anki back',
     async run({ page, server }) {
       await closeAllEditors(page);
-      const pane = await openAnkiView(page);
+      // list a leaf deck's notes while Anki answers (so they are in the offline cache)
+      const { decks, top } = await collectionFacts(server);
+      let target = null;
+      for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
+        const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
+        if (ids.length > 0) {
+          target = { deck: d, ids };
+          break;
+        }
+      }
+      assert.ok(target, 'no leaf deck with notes in the test collection');
+      const pane = await expandDeckPath(page, target.deck);
+      const level = target.deck.split('::').length + 1;
+      const firstNote = pane.locator(`[role="treeitem"][aria-level="${level}"]:not([aria-expanded])`).first();
+      await firstNote.waitFor({ state: 'visible' });
+
       await server.control('refuseConnections', { on: true });
       await runCommand(page, 'Anki: Refresh');
-      // the status bar item turns into "not running" …
+      // the status bar says Anki is not running and that cached data is shown …
       await page.locator('.statusbar-item', { has: page.locator('[aria-label^="Anki is not running"]') })
         .or(page.locator('.statusbar-item[aria-label^="Anki is not running"]')).first().waitFor({ state: 'visible', timeout: 30000 });
-      // … and the Decks view shows the welcome content explaining it (viewsWelcome, ankiFiles.connection == notRunning)
-      const notReachable = page.locator('.part.sidebar').getByText('Anki is not reachable', { exact: false });
-      await notReachable.waitFor({ state: 'visible', timeout: 15000 });
+      await page.locator('.statusbar-item').filter({ hasText: /Anki \(offline, cached/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+      // … the Decks view keeps the tree, marked offline (its message and description), instead of going blank
+      const offlineNote = page.locator('.part.sidebar').getByText('Anki is not running: showing the decks and notes cached at', { exact: false });
+      await offlineNote.first().waitFor({ state: 'visible', timeout: 15000 });
+      assert.ok((await page.locator('.part.sidebar [aria-label*="offline · cached"]').count()) > 0, 'the view description says offline');
+      await treeItem(pane, top.find((d) => d !== 'Default') ?? top[0]).first().waitFor({ state: 'visible', timeout: 15000 });
+      // a note listed before opens from the cache, read-only: typing changes nothing
+      await firstNote.click();
+      await until(async () => {
+        try {
+          return target.ids.includes(await activeNoteId(page));
+        } catch {
+          return false;
+        }
+      }, `a note of deck ${target.deck} to open from the offline cache`);
+      const id = String(await activeNoteId(page));
+      await until(async () => (await visibleEditorLines(page)).join('\n').includes(id), `the cached document to show note id ${id}`, 15000);
+      const before = (await visibleEditorLines(page)).join('\n');
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.type('zzqq');
+      await sleep(500);
+      assert.equal((await visibleEditorLines(page)).join('\n').includes('zzqq'), false, 'the offline note accepted typing');
+      assert.equal(await dirtyTab(page, `.${id}.yaml`).count(), 0);
+      assert.equal((await visibleEditorLines(page)).join('\n'), before);
+
+      // Anki is back: Retry (status bar) reconnects, the offline mark goes, the note is editable again
       await server.control('refuseConnections', { on: false });
-      await page.locator('.part.sidebar').getByRole('button', { name: 'Retry' }).first().click();
-      const { top } = await collectionFacts(server);
+      await runCommand(page, 'Anki: Retry Connection');
+      await offlineNote.first().waitFor({ state: 'detached', timeout: 30000 });
       await treeItem(pane, top.find((d) => d !== 'Default') ?? top[0]).first().waitFor({ state: 'visible', timeout: 30000 });
-      assert.equal(await notReachable.isVisible(), false);
+      await until(async () => {
+        await page.locator('.monaco-editor .view-lines').first().click();
+        await page.keyboard.press('End');
+        await page.keyboard.type('q');
+        await sleep(300);
+        return (await dirtyTab(page, `.${id}.yaml`).count()) > 0;
+      }, 'the note to be editable again once Anki answers', 30000);
     },
   },
   {

@@ -2,6 +2,7 @@
 // collection, a real client over HTTP, and the provider with a diagnostics sink and an event log.
 import { AnkiClient, type RequestEvent } from '../../../src/anki/client';
 import { notesCodec } from '../../../src/core/codec';
+import type { EngineJournal } from '../../../src/core/fsEngine';
 import { AnkiFileSystemProvider, type DiagnosticsSink } from '../../../src/fs/provider';
 import { notePath } from '../../../src/notes/paths';
 import { Collection, startTestServer, type AddonBuild, type TestServer } from '../../server';
@@ -37,7 +38,7 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
 }
 
 export async function makeFixture(
-  opts: { addon?: AddonBuild; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number } = {},
+  opts: { addon?: AddonBuild; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number; journal?: (url: string) => EngineJournal } = {},
 ): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
@@ -70,6 +71,7 @@ export async function makeFixture(
       canonicalDelayMs: 30,
       isDirty: (uri) => dirty.has(uri.toString()),
       ...(opts.announcedWriteTimeoutMs !== undefined ? { announcedWriteTimeoutMs: opts.announcedWriteTimeoutMs } : {}),
+      ...(opts.journal ? { journal: opts.journal(srv.url) } : {}),
     },
   );
   const events: vscode.FileChangeEvent[] = [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deckPath, deckToSegments, noteLabel, notePath, parsePath, segmentsToDeck, stripHtml } from '../../../src/notes/paths';
+import { deckPath, deckToSegments, noteLabel, notePath, parsePath, segmentsToDeck, stripHtml, truncateText } from '../../../src/notes/paths';
 import { deckName, nastyString } from './arbitraries';
 
 describe('deck <-> folders', () => {
@@ -161,5 +161,39 @@ describe('labels', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('truncateText', () => {
+  // The definition: whole graphemes while they fit in max - 1 code points, then "…".
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  function reference(text: string, max: number): string {
+    if ([...text].length <= max) return text;
+    let out = '';
+    let count = 0;
+    for (const { segment } of segmenter.segment(text)) {
+      const n = [...segment].length;
+      if (count + n > max - 1) break;
+      out += segment;
+      count += n;
+    }
+    return `${out.trimEnd()}…`;
+  }
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', ' ', '\r', '\n', 'é', 'e\u0301', '\u0301', '\u200d', '😀', '👩‍👩‍👧', '🇯🇵', '日', '\ud800', '\udc00'), maxLength: 30 }),
+    fc.string({ maxLength: 30 }),
+    nastyString,
+  );
+  it('cuts at the same place as the grapheme walk, ASCII fast path included', () => {
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 12 }), (t, max) => {
+        expect(truncateText(t, max)).toBe(reference(t, max));
+      }),
+      { numRuns: 20000 },
+    );
+    expect(truncateText('abcdef', 4)).toBe('abc…');
+    expect(truncateText('abce\u0301f', 5)).toBe('abc…');
+    expect(truncateText('abcde\u0301f', 5)).toBe('abcd…');
+    expect(truncateText('ab\r\ncd', 4)).toBe('ab…');
   });
 });
