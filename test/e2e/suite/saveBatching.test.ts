@@ -85,9 +85,14 @@ describe('Save All under load', () => {
     const perRound: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const tag = `e2e-load-${round}`;
-      const edit = new vscode.WorkspaceEdit();
-      for (const d of docs) edit.replace(d.uri, new vscode.Range(d.positionAt(0), d.positionAt(d.getText().length)), withTag(d.getText(), tag));
-      assert.ok(await vscode.workspace.applyEdit(edit), 'the edits were not applied');
+      // a clean document may be reloaded meanwhile (the canonical form published after the last save): VS Code
+      // then refuses the edit as stale, and it is built again from the current text
+      const applied = await waitFor(async () => {
+        const edit = new vscode.WorkspaceEdit();
+        for (const d of docs) edit.replace(d.uri, new vscode.Range(d.positionAt(0), d.positionAt(d.getText().length)), withTag(d.getText(), tag));
+        return vscode.workspace.applyEdit(edit);
+      }, `round ${round}: the edits to apply`, 30_000, 500);
+      assert.ok(applied, 'the edits were not applied');
       assert.ok(docs.every((d) => d.isDirty), 'every document must be dirty before Save All');
       await control('resetStats');
       await vscode.commands.executeCommand('workbench.action.files.saveAll');
