@@ -17,11 +17,12 @@
 // timeouts too).
 //
 // Env: E2E_VSCODE=current|1.90   E2E_PHASES=ext,ui   E2E_GREP=<regex on test titles>
-//      E2E_TIMEOUT_MS (overall, default 900000)
-//      E2E_EXT_TIMEOUT_MS (default 300000)   E2E_UI_TEST_TIMEOUT_MS (per UI test, default 120000)
+//      E2E_TIMEOUT_MS (overall, default 1500000)
+//      E2E_EXT_TIMEOUT_MS (default 600000)   E2E_UI_TEST_TIMEOUT_MS (per UI test, default 120000)
 //      E2E_NOTES (default 300)   E2E_SEED (default 7)   E2E_KEEP=1 (keep the temp dir)   E2E_VERBOSE=1
 //      E2E_HEADED=1 (needs a display)   CHROME_PATH (default /usr/bin/chromium)   E2E_OUT_DIR
 //      E2E_UPDATE_SCREENSHOT=1 (the README screenshot test also writes media/screenshot.png)
+//      E2E_ADDON=2023 (the test server behaves like an AnkiConnect build from before 2024; default current)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,11 +37,12 @@ import {
 const env = process.env;
 const phases = (env.E2E_PHASES || 'ext,ui').split(',').map((s) => s.trim()).filter(Boolean);
 const grep = env.E2E_GREP ? new RegExp(env.E2E_GREP) : null;
-const overallTimeoutMs = Number(env.E2E_TIMEOUT_MS || 900000);
-const extTimeoutMs = Number(env.E2E_EXT_TIMEOUT_MS || 300000);
+const overallTimeoutMs = Number(env.E2E_TIMEOUT_MS || 1500000);
+const extTimeoutMs = Number(env.E2E_EXT_TIMEOUT_MS || 600000);
 const uiTestTimeoutMs = Number(env.E2E_UI_TEST_TIMEOUT_MS || 120000);
 const notes = Number(env.E2E_NOTES || 300);
 const seed = Number(env.E2E_SEED || 7);
+const addon = env.E2E_ADDON || 'current';
 const verbose = !!env.E2E_VERBOSE;
 
 // each runtime its own default output dir, so that `npm test`'s two passes keep both sets of screenshots
@@ -115,9 +117,9 @@ try {
   const port = await freePort();
   const controlPort = await freePort();
   const serverLog = path.join(logsDir, 'test-server.log');
-  const startServer = () => startTestServer({ notes, seed, port, controlPort, logFile: serverLog });
+  const startServer = () => startTestServer({ notes, seed, port, controlPort, addon, logFile: serverLog });
   server = await startServer();
-  log(`test server ${server.url} (control ${server.controlUrl}), ${notes} notes, seed ${seed}`);
+  log(`test server ${server.url} (control ${server.controlUrl}), ${notes} notes, seed ${seed}, add-on ${addon}`);
 
   writeSettings(userDataDir, workbenchSettings(server.url));
   const versions = runtimeVersions();
@@ -129,6 +131,7 @@ try {
       // inherited by the extension host: the in-host suite reads these (test/e2e/suite/helpers.ts)
       ANKI_FILES_TEST_SERVER: server.url,
       ANKI_FILES_TEST_CONTROL: server.controlUrl,
+      ANKI_FILES_TEST_ADDON: addon,
       ANKI_FILES_E2E_RESULTS: resultsFile,
       ANKI_FILES_E2E_VSCODE_VERSION: versions.vscode, // test/e2e/suite/runtime.test.ts checks it is the one running
       ANKI_FILES_E2E_NODE_VERSION: versions.node,

@@ -241,13 +241,14 @@ export async function control(controlUrl, op, args = {}) {
  * Starts `test/server/cli.ts` under tsx in its own process group and waits until it answers `version`.
  * Returns { url, controlUrl, port, controlPort, child, stop() }.
  */
-export async function startTestServer({ notes = 300, seed = 1, port = 0, controlPort = 0, latency, apiKey, logFile = null, timeoutMs = 60000 } = {}) {
+export async function startTestServer({ notes = 300, seed = 1, port = 0, controlPort = 0, latency, apiKey, addon, logFile = null, timeoutMs = 60000 } = {}) {
   if (!fs.existsSync(testServerCli)) throw new Error(`the AnkiConnect test server is missing (${path.relative(root, testServerCli)})`);
   port ||= await freePort();
   controlPort ||= await freePort();
   const args = [tsxCli, testServerCli, '--port', String(port), '--notes', String(notes), '--seed', String(seed), '--control-port', String(controlPort)];
   if (latency) args.push('--latency', latency);
   if (apiKey) args.push('--api-key', apiKey);
+  if (addon) args.push('--addon', addon); // 'current' | '2023' (test/server/actions.ts AddonBuild)
   const child = spawnGroup(process.execPath, args, { logFile, label: 'test-server' });
   const url = `http://127.0.0.1:${port}`;
   const controlUrl = `http://127.0.0.1:${controlPort}`;

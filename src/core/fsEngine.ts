@@ -98,7 +98,8 @@ export interface FsEngineOptions {
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
   onCollectionChange?: (change: CollectionChange) => void;
-  saveWindowMs?: number;
+  /** See `SaverOptions.announcedWriteTimeoutMs`. */
+  announcedWriteTimeoutMs?: number;
   /** How long a deck list is reused for stat/readDirectory (ms). */
   deckCacheMs?: number;
   /** Fallback delay before publishing the canonical form of a saved note when no stat came (ms). */
@@ -179,7 +180,7 @@ export class FsEngine {
       },
       diff: (base, edited) => opts.codec.diff(base, edited),
     };
-    if (opts.saveWindowMs !== undefined) saverOpts.windowMs = opts.saveWindowMs;
+    if (opts.announcedWriteTimeoutMs !== undefined) saverOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.log) saverOpts.log = opts.log;
     if (opts.journal) saverOpts.journal = opts.journal;
     this.saver = new Saver(saverOpts);
@@ -244,7 +245,22 @@ export class FsEngine {
 
   // ------------------------------------------------------------------ stat / read
 
+  /** VS Code's stat or read of a note whose write it announced: part of that write (see `Saver.workingOn`). */
+  private towardsWrite(path: string): () => void {
+    const id = this.noteIdOf(path);
+    return id !== undefined ? this.saver.workingOn(id) : () => undefined;
+  }
+
   async stat(path: string): Promise<EngineStat> {
+    const end = this.towardsWrite(path);
+    try {
+      return await this.doStat(path);
+    } finally {
+      end();
+    }
+  }
+
+  private async doStat(path: string): Promise<EngineStat> {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':
@@ -281,6 +297,15 @@ export class FsEngine {
    * changes): the version served then does not become the base of that editor's next save.
    */
   async readFile(path: string, opts: { adoptAsBase?: boolean } = {}): Promise<Uint8Array> {
+    const end = this.towardsWrite(path);
+    try {
+      return await this.doReadFile(path, opts);
+    } finally {
+      end();
+    }
+  }
+
+  private async doReadFile(path: string, opts: { adoptAsBase?: boolean }): Promise<Uint8Array> {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':
@@ -394,7 +419,39 @@ export class FsEngine {
     return r.problems.filter((x) => x.code !== 'unknownNoteType');
   }
 
+  /**
+   * VS Code is about to write these paths (its save event, fired for every document of a Save All before any
+   * write): the saver holds its batch until their writes arrive. Paths that are not saved notes are ignored
+   * (a new-note draft is added on its own, not batched).
+   */
+  willWrite(paths: readonly string[]): void {
+    const ids: NoteId[] = [];
+    for (const path of paths) {
+      const id = this.noteIdOf(path);
+      if (id !== undefined) ids.push(id);
+    }
+    this.saver.announce(ids);
+  }
+
   async writeFile(path: string, content: Uint8Array, opts: { create: boolean; overwrite: boolean }): Promise<WriteResult> {
+    const id = this.noteIdOf(path);
+    if (id === undefined) return this.doWriteFile(path, content, opts, { queued: false });
+    // An announced write that ends before it reaches the saver (invalid, unchanged, not loadable) must not
+    // hold the batch for the others.
+    const arrival = { queued: false };
+    try {
+      return await this.doWriteFile(path, content, opts, arrival);
+    } finally {
+      if (!arrival.queued) this.saver.withdraw(id);
+    }
+  }
+
+  private async doWriteFile(
+    path: string,
+    content: Uint8Array,
+    opts: { create: boolean; overwrite: boolean },
+    arrival: { queued: boolean },
+  ): Promise<WriteResult> {
     const p = this.parse(path);
     if (p.kind === 'root' || p.kind === 'deck') throw new FsEngineError('isDirectory', `"${path}" is a deck folder, not a note.`);
     if (p.kind === 'invalid') throw new FsEngineError('noPermissions', `Cannot save "${path}": ${p.reason}`);
@@ -411,13 +468,13 @@ export class FsEngine {
     switch (p.kind) {
       case 'note':
         if (opts.create && !opts.overwrite) throw new FsEngineError('exists', `Note ${p.noteId} already exists: open it and edit it instead.`);
-        return this.saveExisting(path, p.noteId, p.deck, text);
+        return this.saveExisting(path, p.noteId, p.deck, text, arrival);
       case 'newNote': {
         const alias = this.aliases.get(path);
         if (alias !== undefined && opts.create && !opts.overwrite) {
           throw new FsEngineError('exists', `"${path}" was already saved as note ${alias}.`);
         }
-        if (alias !== undefined) return this.saveExisting(path, alias, p.deck, text);
+        if (alias !== undefined) return this.saveExisting(path, alias, p.deck, text, arrival);
         if (!this.drafts.has(path) && !opts.create) {
           throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note.`);
         }
@@ -426,7 +483,7 @@ export class FsEngine {
     }
   }
 
-  private async saveExisting(path: string, id: NoteId, deckHint: string, text: string): Promise<WriteResult> {
+  private async saveExisting(path: string, id: NoteId, deckHint: string, text: string, arrival: { queued: boolean }): Promise<WriteResult> {
     let base = this.store.base(id);
     if (!base) {
       await this.store.read(id, deckHint);
@@ -443,7 +500,9 @@ export class FsEngine {
         problems: parsed.problems,
       });
     }
-    const outcome = await this.saver.save({ noteId: id, edited: parsed.note });
+    const saving = this.saver.save({ noteId: id, edited: parsed.note });
+    arrival.queued = true;
+    const outcome = await saving;
     return this.finishSave(path, id, text, base.snapshot, outcome);
   }
 

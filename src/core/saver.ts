@@ -1,10 +1,17 @@
 // The batched, conflict-safe saver (pure: no `vscode` import).
 //
-// `save()` calls that arrive together (Save All, several quick saves) are coalesced into ONE batch: the batch
-// collects until `windowMs` (40 ms) after the last arrival — VS Code's Save All delivers its writeFile calls
-// one IPC message after another, each after its own stat, and on a busy machine they arrive tens of ms apart —
-// but at most `maxWindowMs` (300 ms) after the first, and while a batch is
-// in flight the next one collects. Per batch exactly 2 requests, whatever its size:
+// Batching follows VS Code's own save, not a timer. Before VS Code writes a document it fires
+// `workspace.onWillSaveTextDocument` for it; a Save All fires it for every document before any of their
+// writes (each write waits for its own save participants, which include that event). The glue passes these
+// announcements on (`announce`), and the batch collecting is sent as soon as every announced write has arrived
+// (`save`) or been withdrawn (`withdraw`: the write reached the file system but not the saver, e.g. an invalid
+// document). So a Save All of N notes is one batch for any N and any load, and a single save is sent at once.
+// Writes nobody announced (`workspace.fs.writeFile`, other extensions, tests) are sent promptly: on the
+// microtask after their arrival, together with whatever else arrived in the same turn.
+// The one timer: an announced write that never comes (VS Code refused it — "the file is newer" —, a save
+// participant was cancelled) may hold the others at most `announcedWriteTimeoutMs` (5 s) after the last progress
+// on an announced write (announcement, VS Code's stat or read of it, its arrival); then the missing ones count as not coming (a late one is saved as an unannounced write).
+// While a batch is in flight the next one collects. Per batch exactly 2 requests, whatever its size:
 //   1. `multi[notesInfo(ids), getDecks(known cards), deckNames]`: the conflict check;
 //   2. ONE `multi` with every non-conflicting note's actions, then `notesInfo` + `getDecks` to verify.
 // Each note gets its own outcome.
@@ -103,8 +110,13 @@ export interface SaverOptions {
   base: (id: NoteId) => { snapshot: NoteSnapshot; hash: string } | undefined;
   /** What the edited document changes relative to the loaded note. */
   diff: (base: NoteSnapshot, edited: EditedNote) => NoteChange;
-  windowMs?: number;
-  maxWindowMs?: number;
+  /**
+   * How long announced writes that have not arrived may hold the others, counted from the last announcement or
+   * announced arrival (ms; default 5000). Only for writes that never come: it never decides a batch whose
+   * announced writes all arrive. VS Code's stat or read of an announced note before its write counts as progress,
+   * and the bound does not run while one is waiting (e.g. behind other requests).
+   */
+  announcedWriteTimeoutMs?: number;
   log?: SaverLog;
   journal?: SaverJournal;
 }
@@ -142,24 +154,76 @@ function listFields(names: string[]): string {
 export class Saver {
   readonly stats: SaverStats = { batches: 0, requests: 0, notes: 0, lastBatchSize: 0 };
   private readonly opts: SaverOptions;
-  private readonly windowMs: number;
-  private readonly maxWindowMs: number;
+  private readonly announcedTimeoutMs: number;
   private pending: Pending[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private firstArrival = 0;
+  /** Notes whose write VS Code announced and that has not arrived yet. */
+  private readonly expected = new Set<NoteId>();
+  /** When an announcement, an announced arrival or a withdrawal last happened. */
+  private lastProgress = 0;
+  private releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushQueued = false;
+  /** Operations VS Code runs towards announced writes (their stat or read): the bound waits while any runs. */
+  private working = 0;
+  /** The next flush goes even if announced writes are missing (saveBatch). */
+  private forceNext = false;
   private inFlight: Promise<void> | undefined;
 
   constructor(opts: SaverOptions) {
     this.opts = opts;
-    this.windowMs = opts.windowMs ?? 40;
-    this.maxWindowMs = opts.maxWindowMs ?? 300;
+    this.announcedTimeoutMs = opts.announcedWriteTimeoutMs ?? 5000;
+  }
+
+  /**
+   * VS Code is about to write these notes (its `onWillSaveTextDocument` for each document). The batch collecting
+   * waits for their writes. Announcing a note already announced changes nothing (a save that replaced a
+   * cancelled one writes once).
+   */
+  announce(ids: Iterable<NoteId>): void {
+    let any = false;
+    for (const id of ids) {
+      this.expected.add(id);
+      any = true;
+    }
+    if (any) this.progress();
+  }
+
+  /** The announced write of this note came but will not reach `save` (e.g. the document is invalid). */
+  withdraw(id: NoteId): void {
+    if (this.expected.delete(id)) {
+      this.progress();
+      this.queueFlush();
+    }
+  }
+
+  /**
+   * VS Code is working towards the announced write of this note (the stat or read it makes before writing, which
+   * may wait for a request): the bound for missing writes does not run meanwhile. Returns the function that ends
+   * it (idempotent). For a note that is not announced, nothing happens.
+   */
+  workingOn(id: NoteId): () => void {
+    if (!this.expected.has(id)) return () => undefined;
+    this.working++;
+    this.progress();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.working--;
+      this.progress();
+    };
+  }
+
+  /** Notes announced whose write has not arrived (for the log and tests). */
+  get awaiting(): number {
+    return this.expected.size;
   }
 
   /** Queues a save; resolves with this note's own outcome (never rejects). */
   save(req: SaveRequest): Promise<SaveOutcome> {
     return new Promise<SaveOutcome>((resolve) => {
       this.pending.push({ req, resolve });
-      this.schedule();
+      if (this.expected.delete(req.noteId)) this.progress();
+      this.queueFlush();
     });
   }
 
@@ -170,34 +234,74 @@ export class Saver {
    */
   saveBatch(reqs: readonly SaveRequest[]): Promise<SaveOutcome[]> {
     const outcomes = reqs.map(
-      (req) => new Promise<SaveOutcome>((resolve) => this.pending.push({ req, resolve })),
+      (req) =>
+        new Promise<SaveOutcome>((resolve) => {
+          this.pending.push({ req, resolve });
+          this.expected.delete(req.noteId);
+        }),
     );
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.flush();
+    this.forceNext = true;
+    this.tryFlush();
     return Promise.all(outcomes);
   }
 
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
-    while (this.inFlight || this.pending.length > 0 || this.timer) {
+    while (this.inFlight || this.pending.length > 0 || this.flushQueued) {
       if (this.inFlight) await this.inFlight;
-      else await new Promise((r) => setTimeout(r, this.windowMs));
+      else await new Promise<void>((r) => setTimeout(r, 5));
     }
   }
 
-  private schedule(): void {
-    if (this.inFlight) return; // flushed when the batch in flight completes
-    const now = Date.now();
-    if (this.timer === undefined) this.firstArrival = now;
-    else clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.windowMs, this.firstArrival + this.maxWindowMs - now));
-    this.timer = setTimeout(() => this.flush(), wait);
+  private progress(): void {
+    this.lastProgress = Date.now();
+    this.armRelease();
+  }
+
+  /** Sends on the next microtask: writes arriving in the same turn (one IPC message burst) share the batch. */
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.tryFlush();
+    });
+  }
+
+  /** Sends the pending writes unless a batch is in flight or announced writes are still to come. */
+  private tryFlush(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    if (this.expected.size > 0 && !this.forceNext) {
+      this.armRelease();
+      return;
+    }
+    this.forceNext = false;
+    this.flush();
+  }
+
+  /**
+   * The bound for announced writes that never come: armed while some are missing and nothing is in flight,
+   * counted from the last progress.
+   */
+  private armRelease(): void {
+    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    if (this.expected.size === 0 || this.inFlight || this.working > 0) return;
+    const wait = Math.max(0, this.lastProgress + this.announcedTimeoutMs - Date.now());
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = undefined;
+      if (this.expected.size === 0) return;
+      this.opts.log?.debug?.(
+        `Saving without ${this.expected.size} announced write(s) that did not arrive within ${this.announcedTimeoutMs} ms (notes ${[...this.expected].join(', ')}): VS Code did not write them (refused or cancelled).`,
+      );
+      this.expected.clear();
+      this.tryFlush();
+    }, wait);
   }
 
   private flush(): void {
-    this.timer = undefined;
-    if (this.inFlight || this.pending.length === 0) return;
+    if (this.releaseTimer !== undefined) clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
     // One entry per note per batch; a second save of the same note waits for the next batch (its base is
     // then the version the first save produced).
     const seen = new Set<NoteId>();
@@ -219,7 +323,11 @@ export class Saver {
     });
     this.inFlight = run.finally(() => {
       this.inFlight = undefined;
-      if (this.pending.length > 0) this.schedule();
+      // Announced writes may have waited behind this batch (their stat or read shares the one connection):
+      // the bound for the missing ones starts again now.
+      this.lastProgress = Date.now();
+      this.armRelease();
+      this.tryFlush();
     });
   }
 

@@ -118,6 +118,12 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
 
   // Track documents: reverted/reloaded ones, forget closed ones.
   subs.push(
+    // VS Code fires this for each document it is about to write, for every document of a Save All before any
+    // of their writes: the saver sends the batch when the last announced write has arrived. Listeners must be
+    // quick (VS Code blames and then ignores slow ones), so this only records the note.
+    vscode.workspace.onWillSaveTextDocument((e) => {
+      if (e.document.uri.scheme === SCHEME) provider.willSave([e.document.uri]);
+    }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.scheme !== SCHEME) return;
       // Reverted or reloaded: the editor is now based on what it shows.

@@ -45,7 +45,8 @@ export function toDiagnostics(problems: readonly DocumentProblem[]): vscode.Diag
 export interface ProviderOptions {
   codec: NoteCodec;
   diagnostics?: DiagnosticsSink;
-  saveWindowMs?: number;
+  /** See `SaverOptions.announcedWriteTimeoutMs`. */
+  announcedWriteTimeoutMs?: number;
   canonicalDelayMs?: number;
   /**
    * Whether an open editor of `uri` has unsaved changes. A read while it does (VS Code's own "file is newer"
@@ -96,7 +97,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       onFileEvents: (events) => this.fireFileEvents(events),
       onCollectionChange: (change) => this.collectionEmitter.fire(change),
     };
-    if (opts.saveWindowMs !== undefined) engineOpts.saveWindowMs = opts.saveWindowMs;
+    if (opts.announcedWriteTimeoutMs !== undefined) engineOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
     if (opts.journal) engineOpts.journal = opts.journal;
     this.engine = new FsEngine(engineOpts);
@@ -233,6 +234,14 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   }
 
   // --- for the glue around the provider
+
+  /**
+   * VS Code is about to write these documents (`onWillSaveTextDocument`; a Save All fires it for each document
+   * before any write): their writes are saved together, sent as soon as the last one arrives.
+   */
+  willSave(uris: readonly vscode.Uri[]): void {
+    this.engine.willWrite(uris.filter((u) => u.scheme === ANKI_SCHEME).map((u) => u.path));
+  }
 
   /** Live validation of an edited document (no request). */
   revalidate(uri: vscode.Uri, text: string): void {

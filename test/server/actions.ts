@@ -21,9 +21,33 @@ const NO_COLLECTION_NEEDED = new Set(['version', 'requestPermission', 'apiReflec
 /** An exception that escapes the per-request try/except (aborts an enclosing multi). */
 export class Uncaught extends Error {}
 
+/**
+ * Which add-on build to behave like. `current`: upstream `532a3c8` (Nov 2025). `2023`: a build from before 2024
+ * (reference §3.3 "Older builds" and the version-drift table): no `notesModTime`, `notesInfo` without `mod` and
+ * `profile` and without the `query` parameter (`notes` required), none of the actions added in 2024–2025, no
+ * `nextReviews`/`flags` in `cardsInfo`, `addNotes` answering `[id, null, …]` without rollback, and the
+ * plain-text version banner.
+ */
+export type AddonBuild = 'current' | '2023';
+export const ADDON_BUILDS: readonly AddonBuild[] = ['current', '2023'];
+
+/** Actions a 2023 build does not have (added Jan 2024 – Feb 2025). */
+const ADDED_SINCE_2024 = new Set([
+  'notesModTime',
+  'canAddNotesWithErrorDetail',
+  'canAddNoteWithErrorDetail',
+  'findModelsById',
+  'findModelsByName',
+  'guiSelectNote',
+  'guiSelectCard',
+  'updateNoteModel',
+  'getActiveProfile',
+  'setDueDate',
+]);
+
 export interface DispatchConfig {
   apiKey: string | null;
-  legacy: boolean;
+  addon: AddonBuild;
   /** origins silently denied by requestPermission */
   ignoreOrigins: string[];
 }
@@ -117,8 +141,17 @@ export class AnkiConnect {
   /** Names of the available actions (alphabetical), as apiReflect lists them. */
   actionNames(): string[] {
     return Object.keys(this.actions)
-      .filter((n) => !(this.config.legacy && n === 'notesModTime'))
+      .filter((n) => this.hasAction(n))
       .sort();
+  }
+
+  private get old(): boolean {
+    return this.config.addon === '2023';
+  }
+
+  /** Whether this build has the action (the 2023 build lacks those added since 2024). */
+  private hasAction(name: string): boolean {
+    return !(this.old && ADDED_SINCE_2024.has(name));
   }
 
   /**
@@ -137,7 +170,7 @@ export class AnkiConnect {
       if (key !== this.config.apiKey && action !== 'requestPermission') throw new Error('valid api key must be provided');
       const name = typeof action === 'string' ? action : '';
       const def = Object.prototype.hasOwnProperty.call(this.actions, name) ? this.actions[name] : undefined;
-      if (!def || (this.config.legacy && name === 'notesModTime')) throw new Error('unsupported action');
+      if (!def || !this.hasAction(name)) throw new Error('unsupported action');
       this.hooks.onAction?.(name);
       if (!isDict(params)) {
         throw new Error(`${PACKAGE}.AnkiConnect.${name}() argument after ** must be a mapping, not ${pyTypeName(params)}`);
@@ -388,8 +421,8 @@ export class AnkiConnect {
       lapses: card.lapses,
       left: card.left,
       mod: card.mod,
-      nextReviews: nextReviews(card),
-      flags: card.flags,
+      // nextReviews since Jun 2024, flags since Nov 2024
+      ...(this.old ? {} : { nextReviews: nextReviews(card), flags: card.flags }),
     };
   }
 
@@ -479,7 +512,8 @@ export class AnkiConnect {
       // ----- notes -----
       findNotes: a([], ['query'], (p) => this.findNotes(p.query)),
       findCards: a([], ['query'], (p) => this.findCards(p.query)),
-      notesInfo: a([], ['notes', 'query'], (p) => {
+      // 2023: `def notesInfo(self, notes)` — no `query` (Nov 2024), no `profile` (Jul 2024), no `mod` (Jun 2024)
+      notesInfo: a(this.old ? ['notes'] : [], this.old ? [] : ['notes', 'query'], (p) => {
         const notes = p.notes ?? null;
         const query = p.query ?? null;
         if (notes === null && query === null) throw new Error('Must provide either "notes" or a "query"');
@@ -487,13 +521,16 @@ export class AnkiConnect {
         return ids.map((id) => {
           const n = col.getNote(backendId(id));
           if (!n) return {};
+          if (this.old) {
+            return { noteId: n.id, tags: [...n.tags], fields: this.fieldsInfo(n), modelName: col.modelOf(n).name, cards: col.cardsOf(n.id).map((c) => c.id) };
+          }
           return {
             noteId: n.id,
             profile: col.profile,
             tags: [...n.tags],
             fields: this.fieldsInfo(n),
             modelName: col.modelOf(n).name,
-            mod: this.config.legacy ? undefined : n.mod,
+            mod: n.mod,
             cards: col.cardsOf(n.id).map((c) => c.id),
           };
         });
@@ -595,7 +632,7 @@ export class AnkiConnect {
       }),
       addNote: a(['note'], [], (p) => this.addNote(p.note)),
       addNotes: a(['notes'], [], (p) => {
-        if (this.config.legacy) {
+        if (this.old) {
           // before Jun 2024: one entry per note, null for a failed one, nothing rolled back
           return iter(p.notes).map((note) => {
             try {

@@ -69,6 +69,36 @@ describe('cli.ts', () => {
     expect(await call(port, { action: 'version' })).toBe(6);
   });
 
+  it('--addon 2023 behaves like a build from before 2024; an unknown build is refused', async () => {
+    const old = spawn(process.execPath, ['--import', 'tsx', 'test/server/cli.ts', '--port', '0', '--notes', '5', '--addon', '2023'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const text: string[] = [];
+      const oldPort = await new Promise<number>((resolve, reject) => {
+        old.stdout?.on('data', (c: Buffer) => {
+          text.push(c.toString());
+          const m = /listening on http:\/\/127\.0\.0\.1:(\d+) \(5 notes, \d+ decks, latency none, add-on 2023\)/.exec(text.join(''));
+          if (m) resolve(Number(m[1]));
+        });
+        old.on('exit', (code) => reject(new Error(`CLI exited with ${code}: ${text.join('')}`)));
+      });
+      expect(await call(oldPort, { action: 'notesModTime', version: 6, params: { notes: [] } })).toEqual({ result: null, error: 'unsupported action' });
+    } finally {
+      old.kill('SIGKILL');
+    }
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'test/server/cli.ts', '--port', '0', '--addon', '2022'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const err: string[] = [];
+    bad.stderr?.on('data', (c: Buffer) => err.push(c.toString()));
+    const code = await new Promise<number | null>((r) => bad.on('exit', r));
+    expect(code).not.toBe(0);
+    expect(err.join('')).toContain('--addon must be current or 2023, got 2022');
+  }, 30000);
+
   it('stops cleanly on SIGINT', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

@@ -1,10 +1,11 @@
 /**
  * Run the AnkiConnect test server from the command line:
- *   npm run test-server -- --port 8765 --notes 2000 [--latency anki] [--api-key K] [--seed N] [--legacy]
+ *   npm run test-server -- --port 8765 --notes 2000 [--latency anki] [--api-key K] [--seed N] [--addon current|2023]
  *                          [--cors-origin O ...] [--control-port P]
  * With --control-port, a JSON control endpoint (POST {op, ...args}) lets out-of-process tests drive the server.
  */
 import http from 'node:http';
+import { ADDON_BUILDS, type AddonBuild } from './actions';
 import { startTestServer, type TestServer } from './server';
 
 interface CliOptions {
@@ -13,13 +14,13 @@ interface CliOptions {
   latency: 'none' | 'anki';
   apiKey: string | null;
   seed: number;
-  legacy: boolean;
+  addon: AddonBuild;
   corsOrigins: string[];
   controlPort: number | null;
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { port: 8765, notes: 2000, latency: 'none', apiKey: null, seed: 1, legacy: false, corsOrigins: [], controlPort: null };
+  const o: CliOptions = { port: 8765, notes: 2000, latency: 'none', apiKey: null, seed: 1, addon: 'current', corsOrigins: [], controlPort: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = (): string => {
@@ -43,12 +44,18 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--api-key': o.apiKey = val(); break;
-      case '--legacy': o.legacy = true; break;
+      case '--addon': {
+        const v = val();
+        const build = ADDON_BUILDS.find((b) => b === v);
+        if (build === undefined) throw new Error(`--addon must be ${ADDON_BUILDS.join(' or ')}, got ${v}`);
+        o.addon = build;
+        break;
+      }
       case '--cors-origin': o.corsOrigins.push(val()); break;
       case '--control-port': o.controlPort = int(); break;
       case '--help':
       case '-h':
-        console.log('usage: tsx test/server/cli.ts [--port 8765] [--notes 2000] [--latency none|anki] [--api-key K] [--seed N] [--legacy] [--cors-origin O] [--control-port P]');
+        console.log('usage: tsx test/server/cli.ts [--port 8765] [--notes 2000] [--latency none|anki] [--api-key K] [--seed N] [--addon current|2023] [--cors-origin O] [--control-port P]');
         process.exit(0);
         break;
       default:
@@ -141,13 +148,13 @@ async function main(): Promise<void> {
     seed: opts.seed,
     latency: opts.latency,
     apiKey: opts.apiKey,
-    legacy: opts.legacy,
+    addon: opts.addon,
     corsOrigins: opts.corsOrigins.length > 0 ? opts.corsOrigins : undefined,
   });
   const s = srv.collection.summary();
   console.log(
     `AnkiConnect test server listening on ${srv.url} (${s.notes} notes, ${s.decks} decks, latency ${opts.latency}` +
-      `${opts.apiKey ? ', api key set' : ''}${opts.legacy ? ', legacy' : ''}) [${Math.round(performance.now() - t0)} ms]`,
+      `${opts.apiKey ? ', api key set' : ''}${opts.addon !== 'current' ? `, add-on ${opts.addon}` : ''}) [${Math.round(performance.now() - t0)} ms]`,
   );
   let controlServer: http.Server | undefined;
   if (opts.controlPort !== null) {

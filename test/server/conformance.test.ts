@@ -728,14 +728,57 @@ describe('§5 corrections to the seed doc', () => {
   });
 });
 
-describe('legacy (pre-2024) mode', () => {
-  it('has no notesModTime, no mod in notesInfo, and apiReflect does not list notesModTime', async () => {
-    await fresh({ legacy: true });
-    const nid = await ok<number>(port, 'addNote', { note: basic('legacy') });
+describe('addon: 2023 (a build from before 2024, reference §3.3 "Older builds")', () => {
+  it('has no notesModTime, and apiReflect lists none of the actions added since 2024', async () => {
+    await fresh({ addon: '2023' });
+    const nid = await ok<number>(port, 'addNote', { note: basic('old') });
     expect((await v6(port, 'notesModTime', { notes: [nid] })).error).toBe('unsupported action');
-    const info = await ok<Array<Record<string, unknown>>>(port, 'notesInfo', { notes: [nid] });
-    expect(info[0]).not.toHaveProperty('mod');
-    expect(((await ok(port, 'apiReflect', { scopes: ['actions'] })) as { actions: string[] }).actions).not.toContain('notesModTime');
+    const listed = ((await ok(port, 'apiReflect', { scopes: ['actions'] })) as { actions: string[] }).actions;
+    for (const a of ['notesModTime', 'canAddNotesWithErrorDetail', 'findModelsByName', 'updateNoteModel', 'getActiveProfile', 'guiSelectCard', 'guiSelectNote']) {
+      expect(listed).not.toContain(a);
+      expect((await v6(port, a, {})).error).toBe('unsupported action');
+    }
+    expect(listed).toEqual(expect.arrayContaining(['notesInfo', 'multi', 'cardsModTime', 'updateNoteFields', 'apiReflect']));
+  });
+
+  it('notesInfo: no mod, no profile; `query` is an unexpected keyword and `notes` is required', async () => {
+    await fresh({ addon: '2023' });
+    const nid = await ok<number>(port, 'addNote', { note: basic('old', 'b', { tags: ['t'] }) });
+    const info = await ok<Array<Record<string, unknown>>>(port, 'notesInfo', { notes: [nid, 1] });
+    expect(Object.keys(info[0] ?? {}).sort()).toEqual(['cards', 'fields', 'modelName', 'noteId', 'tags']);
+    expect(info[0]).toMatchObject({ noteId: nid, modelName: 'Basic', tags: ['t'], fields: { Front: { value: 'old', order: 0 }, Back: { value: 'b', order: 1 } } });
+    expect(info[1]).toEqual({});
+    expect((await v6(port, 'notesInfo', { query: `nid:${nid}` })).error).toBe("AnkiConnect.notesInfo() got an unexpected keyword argument 'query'");
+    expect((await v6(port, 'notesInfo', {})).error).toBe("AnkiConnect.notesInfo() missing 1 required positional argument: 'notes'");
+    // inside multi the same error is that entry's own outcome
+    const multi = await ok<Array<{ result: unknown; error: string | null }>>(port, 'multi', {
+      actions: [{ action: 'notesInfo', version: 6, params: { query: 'nid:0' } }, { action: 'notesInfo', version: 6, params: { notes: [nid] } }],
+    });
+    expect(multi[0]?.error).toBe("AnkiConnect.notesInfo() got an unexpected keyword argument 'query'");
+    expect(multi[1]?.error).toBeNull();
+  });
+
+  it('cardsInfo has no nextReviews and no flags; the current build has both, and mod/profile/query in notesInfo', async () => {
+    await fresh({ addon: '2023' });
+    const nid = await ok<number>(port, 'addNote', { note: basic('c') });
+    const [oldInfo] = await ok<Array<{ cards: number[] }>>(port, 'notesInfo', { notes: [nid] });
+    const [oldCard] = await ok<Array<Record<string, unknown>>>(port, 'cardsInfo', { cards: oldInfo?.cards ?? [] });
+    expect(oldCard).not.toHaveProperty('nextReviews');
+    expect(oldCard).not.toHaveProperty('flags');
+    await fresh({ addon: 'current' });
+    const nid2 = await ok<number>(port, 'addNote', { note: basic('c') });
+    const [cur] = await ok<Array<Record<string, unknown> & { cards: number[] }>>(port, 'notesInfo', { query: `nid:${nid2}` });
+    expect(cur).toHaveProperty('mod');
+    expect(cur).toHaveProperty('profile');
+    const [curCard] = await ok<Array<Record<string, unknown>>>(port, 'cardsInfo', { cards: cur?.cards ?? [] });
+    expect(curCard).toHaveProperty('nextReviews');
+    expect(curCard).toHaveProperty('flags');
+  });
+
+  it('the deprecated `legacy: true` is the same build', async () => {
+    await fresh({ legacy: true });
+    expect((await v6(port, 'notesModTime', { notes: [] })).error).toBe('unsupported action');
+    expect((await v6(port, 'notesInfo', { query: 'nid:0' })).error).toMatch(/unexpected keyword argument 'query'/);
   });
 });
 
@@ -838,9 +881,9 @@ describe('§6 / §8.11 anki latency profile', () => {
   });
 });
 
-describe('more legacy and timing behaviour', () => {
-  it('legacy: plain-text banner; addNotes answers [id, null] without rolling back', async () => {
-    await fresh({ legacy: true });
+describe('more 2023-build and timing behaviour', () => {
+  it('addon 2023: plain-text banner; addNotes answers [id, null] without rolling back', async () => {
+    await fresh({ addon: '2023' });
     const banner = await rawRequest(port, [httpRequest('')]);
     expect(banner.body).toBe('AnkiConnect v.6');
     expect(banner.headers['content-type']).toBe('application/json');

@@ -2,6 +2,7 @@
 export { startTestServer } from './server';
 export type { TestServer, TestServerOptions, ServerStats, ServerFaults, ServerSimulate, RequestLogEntry } from './server';
 export { Collection } from './collection';
+export { ADDON_BUILDS, type AddonBuild } from './actions';
 export type { Card, Deck, Note, Model, CollectionOptions } from './collection';
 export { generateCollection, SAMPLE_DECKS } from './generate';
 export type { GenerateOptions } from './generate';

@@ -4,7 +4,7 @@
  * simulated edits in Anki, request statistics.
  */
 import net from 'node:net';
-import { AnkiConnect, Uncaught } from './actions';
+import { AnkiConnect, Uncaught, type AddonBuild } from './actions';
 import { Collection } from './collection';
 import { generateCollection } from './generate';
 import { previewMedia } from './previewMedia';
@@ -24,9 +24,13 @@ export interface TestServerOptions {
   seed?: number;
   collection?: Collection;
   /**
-   * behave like a pre-2024 add-on: no notesModTime, no `mod` in notesInfo (apiReflect does not list
-   * notesModTime), plain-text version banner, addNotes answers `[id, null, …]` instead of failing as a whole
+   * The add-on build to behave like (default `current`). `2023`: a build from before 2024 — no notesModTime
+   * (not in apiReflect either), notesInfo without `mod`/`profile`/`query`, no actions added since 2024,
+   * plain-text version banner, addNotes answers `[id, null, …]` instead of failing as a whole (see
+   * `AddonBuild` in actions.ts).
    */
+  addon?: AddonBuild;
+  /** @deprecated the same as `addon: '2023'` */
   legacy?: boolean;
   /** webCorsOriginList (default ["http://localhost"]) */
   corsOrigins?: string[];
@@ -197,9 +201,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   let delayMs = 0;
   let multiFailure: { index: number; message: string } | undefined;
 
+  const addon: AddonBuild = opts.addon ?? (opts.legacy ? '2023' : 'current');
   const anki = new AnkiConnect(
     collection,
-    { apiKey: opts.apiKey ?? null, legacy: opts.legacy ?? false, ignoreOrigins },
+    { apiKey: opts.apiKey ?? null, addon, ignoreOrigins },
     {
       onAction: (name) => {
         stats.actions[name] = (stats.actions[name] ?? 0) + 1;
@@ -238,8 +243,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (allowed) {
         let text: string;
         if (req.body.length === 0) {
-          // builds before Feb 2025 (so every "legacy" one) sent the banner as plain text
-          text = opts.legacy ? 'AnkiConnect v.6' : pyDumps({ apiVersion: 'AnkiConnect v.6' });
+          // builds before Feb 2025 (so the 2023 one) sent the banner as plain text
+          text = addon === '2023' ? 'AnkiConnect v.6' : pyDumps({ apiVersion: 'AnkiConnect v.6' });
         } else text = pyDumps({ result: null, error: e instanceof Error ? e.message : String(e) });
         const body = Buffer.from(text, 'utf8');
         return { response: buildResponse(okHeaders(corsOrigin, body), body), entry };

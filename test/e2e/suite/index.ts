@@ -20,6 +20,8 @@ import './preview.test';
 import './runtime.test';
 import './conflict.test';
 import './editing.test';
+// last: it saves 100 notes three times (their history and tags change), so it must not run before tests that pick notes
+import './saveBatching.test';
 
 interface ResultLine {
   phase: 'ext';

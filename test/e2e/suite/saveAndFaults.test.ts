@@ -70,24 +70,26 @@ describe('saving several notes and fault cases', () => {
       assert.equal(after[i]?.fields[name]?.value, `${value} saved together`, `note ${n.noteId} was not updated`);
     }
     const log = await controlLog();
-    // VS Code issues the three writes in parallel; writes arriving together form one batch (on a loaded machine
-    // they may straggle into more). Every batch costs exactly 2 requests: a conflict read, then one apply multi.
+    // VS Code announces the three writes (onWillSaveTextDocument) before any of them: they form ONE batch, at
+    // exactly 2 requests: a conflict read, then one apply multi.
     const applies = log.map((e, i) => [e, i] as const).filter(([e]) => actionsOf(e).includes('updateNoteFields'));
     const updates = applies.reduce((sum, [e]) => sum + actionsOf(e).filter((a) => a === 'updateNoteFields').length, 0);
     assert.equal(updates, 3, `expected 3 field updates in total: ${JSON.stringify(log)}`);
-    assert.ok(applies.length >= 1 && applies.length <= 3, `expected 1-3 apply requests: ${JSON.stringify(log)}`);
+    assert.equal(applies.length, 1, `expected ONE apply request: ${JSON.stringify(log)}`);
     const batchIndexes = new Set<number>();
     for (const [, i] of applies) {
       const read = log[i - 1];
       assert.ok(read && actionsOf(read).includes('notesInfo') && actionsOf(read).every((a) => READ_ONLY.has(a)), `no conflict read right before the apply at ${i}: ${JSON.stringify(log)}`);
       batchIndexes.add(i).add(i - 1);
     }
-    // anything else only reads: a view refreshing labels after the save (at most one request), and the editing
-    // help's duplicate check of a first field typed just before the save (one findNotes per document at most)
+    // anything else (e.g. a view refreshing labels after the save) only reads, and is at most one request
     const others = log.filter((_, i) => !batchIndexes.has(i));
     assert.ok(others.every((e) => actionsOf(e).every((a) => READ_ONLY.has(a))), `unexpected writes besides the batches: ${JSON.stringify(log)}`);
+    // (on a 2023 add-on, E2E_ADDON=2023, the views' change check reads notesInfo too: no notesModTime there)
+    const extraReads = process.env.ANKI_FILES_TEST_ADDON === '2023' ? 2 : 1;
+    // plus the editing help's duplicate check of a first field typed just before the save (one findNotes per document at most)
     const views = others.filter((e) => e.action !== 'findNotes');
-    assert.ok(views.length <= 1, `more than one extra request around Save All: ${JSON.stringify(log)}`);
+    assert.ok(views.length <= extraReads, `more than ${extraReads} extra request(s) around Save All: ${JSON.stringify(log)}`);
     assert.ok(others.length - views.length <= notes.length, `more duplicate checks than edited documents: ${JSON.stringify(log)}`);
     assert.equal((await stats()).requests, log.length);
   });

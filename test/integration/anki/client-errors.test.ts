@@ -155,7 +155,7 @@ describe('API key', () => {
 
 describe('legacy add-on (pre mid-2024: no notesModTime, no mod in notesInfo)', () => {
   it('features say so; notesModTime throws a clear unsupported error; cardsModTime still works', async () => {
-    const srv = await server({ legacy: true });
+    const srv = await server({ addon: '2023' });
     const c = new AnkiClient({ url: srv.url });
     const f = await c.features();
     expect(f.notesModTime).toBe(false);
@@ -175,7 +175,7 @@ describe('legacy add-on (pre mid-2024: no notesModTime, no mod in notesInfo)', (
   });
 
   it('calling notesModTime directly on a legacy server would fail with "unsupported action"', async () => {
-    const srv = await server({ legacy: true });
+    const srv = await server({ addon: '2023' });
     const out = await new AnkiClient({ url: srv.url }).multi([{ action: 'notesModTime', params: { notes: [1] } }]);
     expect(out).toEqual([{ ok: false, error: 'unsupported action' }]);
   });

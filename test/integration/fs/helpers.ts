@@ -5,7 +5,7 @@ import { notesCodec } from '../../../src/core/codec';
 import type { EngineJournal } from '../../../src/core/fsEngine';
 import { AnkiFileSystemProvider, type DiagnosticsSink } from '../../../src/fs/provider';
 import { notePath } from '../../../src/notes/paths';
-import { Collection, startTestServer, type TestServer } from '../../server';
+import { Collection, startTestServer, type AddonBuild, type TestServer } from '../../server';
 import * as vscode from 'vscode';
 
 export interface Logged {
@@ -32,6 +32,9 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/** The add-on build fixtures talk to unless a test says otherwise (suites run once per build: `describe.each(ADDON_BUILDS)`). */
+export const fixtureDefaults: { addon: AddonBuild } = { addon: 'current' };
+
 export function basicNote(col: Collection, deck: string, front: string, back: string, tags: string[] = []): number {
   const model = col.modelByName('Basic');
   if (!model) throw new Error('no Basic model');
@@ -39,12 +42,11 @@ export function basicNote(col: Collection, deck: string, front: string, back: st
 }
 
 export async function makeFixture(
-  opts: { legacy?: boolean; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; journal?: (url: string) => EngineJournal } = {},
+  opts: { addon?: AddonBuild; setup?: (col: Collection) => void; notes?: number; requestTimeoutMs?: number; announcedWriteTimeoutMs?: number; journal?: (url: string) => EngineJournal } = {},
 ): Promise<Fixture> {
   const col = new Collection();
   opts.setup?.(col);
-  const srvOpts: Parameters<typeof startTestServer>[0] = { port: 0, latency: 'none', collection: col };
-  if (opts.legacy) srvOpts.legacy = true;
+  const srvOpts: Parameters<typeof startTestServer>[0] = { port: 0, latency: 'none', collection: col, addon: opts.addon ?? fixtureDefaults.addon };
   const srv = await startTestServer(srvOpts);
   const fixture: Partial<Fixture> & { onRequest: Fixture['onRequest'] } = { onRequest: undefined };
   const client = new AnkiClient({
@@ -72,9 +74,9 @@ export async function makeFixture(
     {
       codec: notesCodec,
       diagnostics: sink,
-      saveWindowMs: 10,
       canonicalDelayMs: 30,
       isDirty: (uri) => dirty.has(uri.toString()),
+      ...(opts.announcedWriteTimeoutMs !== undefined ? { announcedWriteTimeoutMs: opts.announcedWriteTimeoutMs } : {}),
       ...(opts.journal ? { journal: opts.journal(srv.url) } : {}),
       isOpen: (uri) => open.has(uri.toString()) || dirty.has(uri.toString()),
       onOpenWhileUnreachable: (uri) => void unreachableOpens.push(uri.path),

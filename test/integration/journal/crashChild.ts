@@ -50,7 +50,7 @@ const journal: EngineJournal = {
   recordChanges: (n, l) => history.recordChanges(n, l),
   changesOutcome: (id, n, e) => history.changesOutcome(id, n, e),
 };
-const engine = new FsEngine({ client: () => client, codec: notesCodec, journal, saveWindowMs: 5, canonicalDelayMs: 5 });
+const engine = new FsEngine({ client: () => client, codec: notesCodec, journal, canonicalDelayMs: 5 });
 
 async function edit(id: number, front: string, back: string): Promise<void> {
   const path = notePath(deck, front, id);
