@@ -16,7 +16,7 @@
 // for 1.90), last line `e2e: N passed, N failed`; exit 1 on any failure. Nothing is left running (Ctrl+C,
 // timeouts too).
 //
-// Env: E2E_VSCODE=current|1.90   E2E_PHASES=ext,ui   E2E_GREP=<regex on test titles>
+// Env: E2E_VSCODE=current|1.90   E2E_PHASES=ext,ui   E2E_GREP=<regex on test titles> (E2E_GREP_INVERT=1: all others)
 //      E2E_TIMEOUT_MS (overall, default 1500000)
 //      E2E_EXT_TIMEOUT_MS (default 600000)   E2E_UI_TEST_TIMEOUT_MS (per UI test, default 120000)
 //      E2E_NOTES (default 300)   E2E_SEED (default 7)   E2E_KEEP=1 (keep the temp dir)   E2E_VERBOSE=1
@@ -37,6 +37,7 @@ import {
 const env = process.env;
 const phases = (env.E2E_PHASES || 'ext,ui').split(',').map((s) => s.trim()).filter(Boolean);
 const grep = env.E2E_GREP ? new RegExp(env.E2E_GREP) : null;
+const grepInvert = env.E2E_GREP_INVERT === '1';
 const overallTimeoutMs = Number(env.E2E_TIMEOUT_MS || 1500000);
 const extTimeoutMs = Number(env.E2E_EXT_TIMEOUT_MS || 600000);
 const uiTestTimeoutMs = Number(env.E2E_UI_TEST_TIMEOUT_MS || 120000);
@@ -137,6 +138,7 @@ try {
       ANKI_FILES_E2E_NODE_VERSION: versions.node,
       ...(runtime.oldest ? { ANKI_FILES_E2E_OLDEST_VSCODE: '1' } : {}),
       ...(env.E2E_GREP ? { ANKI_FILES_E2E_GREP: env.E2E_GREP } : {}),
+      ...(grepInvert ? { ANKI_FILES_E2E_GREP_INVERT: '1' } : {}),
     },
   });
   log(`code-server ${versions.codeServer} (VS Code ${versions.vscode} on Node ${versions.node}, runtime "${runtime.name}") up on ${cs.base} (pid ${cs.child.pid})`);
@@ -220,7 +222,7 @@ try {
       const mod = await import(pathToFileURL(path.join(uiDir, f)).href);
       for (const t of mod.tests ?? []) tests.push({ ...t, file: f });
     }
-    const selected = tests.filter((t) => !grep || grep.test(t.name));
+    const selected = tests.filter((t) => !grep || grep.test(t.name) !== grepInvert);
 
     const context = await browser.newContext({ viewport: { width: 1400, height: 850 }, locale: 'en-US' });
     const page = await context.newPage();

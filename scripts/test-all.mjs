@@ -106,10 +106,19 @@ const build = await stage('build (node esbuild.mjs --tests)', () => oneCheck(pro
 
 // The e2e passes, one per VS Code runtime (scripts/lib/harness.mjs `runtimes`). `env` is the one place where a
 // pass gets its own settings (e.g. a test-server behaviour for the older pass).
+// Suites that need a VS Code of their own (global state other suites leave behind would make them fail):
+// Save All under load (100 editors and CPU burners, on notes no other test touched) and the editing help
+// (timing of as-you-type checks and duplicate searches against notes other suites edit).
+const LOAD_TEST = 'Save All under load';
+const EDITING_TEST = 'editing help: problems as you type';
+const ISOLATED = `${LOAD_TEST}|${EDITING_TEST}`;
 const e2ePasses = [
-  { runtime: 'current', name: 'e2e, VS Code 1.139 (in-host mocha + Playwright UI)', env: {} },
+  { runtime: 'current', name: 'e2e, VS Code 1.139 (in-host mocha + Playwright UI)', env: { E2E_GREP: ISOLATED, E2E_GREP_INVERT: '1' } },
+  { runtime: 'current', name: 'e2e, VS Code 1.139: editing help (own window)', env: { E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },
+  { runtime: 'current', name: 'e2e, VS Code 1.139: Save All of 100 notes under load (own window)', env: { E2E_GREP: LOAD_TEST, E2E_PHASES: 'ext' } },
   // the oldest VS Code against the AnkiConnect build many users still run (before 2024: no notesModTime, no mod)
-  { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023 (oldest claimed; in-host + UI)', env: { E2E_ADDON: '2023' } },
+  { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023 (oldest claimed; in-host + UI)', env: { E2E_ADDON: '2023', E2E_GREP: ISOLATED, E2E_GREP_INVERT: '1' } },
+  { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023: editing help (own window)', env: { E2E_ADDON: '2023', E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },
 ];
 
 if (skipE2e) {

@@ -11,7 +11,7 @@ export const mocha = new Mocha({
   timeout: Number(process.env.ANKI_FILES_E2E_TEST_TIMEOUT_MS || 60000),
   color: false,
   reporter: 'spec',
-  ...(grep ? { grep } : {}),
+  ...(grep ? { grep, invert: process.env.ANKI_FILES_E2E_GREP_INVERT === '1' } : {}),
 });
 
 mocha.suite.emit('pre-require', globalThis, 'anki-files-e2e', mocha);
