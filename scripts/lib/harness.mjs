@@ -324,6 +324,9 @@ export function workbenchSettings(ankiUrl, extra = {}) {
     'workbench.enableExperiments': false,
     'git.enabled': false,
     'window.commandCenter': false,
+    // The UI tests place the cursor by rendered lines; note documents wrap by default (package.json
+    // configurationDefaults), which moves rendered lines. The default itself is checked by the manifest test.
+    '[anki-note]': { 'editor.wordWrap': 'off' },
     ...extra,
   };
 }

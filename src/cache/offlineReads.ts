@@ -10,29 +10,7 @@
 // validates with the same schemas as a live reply.
 import type { CardId, MultiAction, MultiOutcome, NoteId, NoteInfo } from '../anki/api';
 
-/** Client methods answered from the cache (reads only). */
-export const CACHEABLE_METHODS = new Set([
-  'features',
-  'apiReflect',
-  'deckNames',
-  'deckNamesAndIds',
-  'getDecks',
-  'findNotes',
-  'findCards',
-  'notesInfo',
-  'notesModTime',
-  'modelNames',
-  'modelFieldNames',
-  'modelTemplates',
-  'modelStyling',
-  'getTags',
-  'getMediaFilesNames',
-  'getProfiles',
-  'getActiveProfile',
-  'multi',
-]);
-
-/** Raw `multi` sub-actions answered from the cache. */
+/** Raw `multi` sub-actions answered from the cache (reads only). */
 const CACHEABLE_ACTIONS = new Set([
   'apiReflect',
   'deckNames',
@@ -49,6 +27,9 @@ const CACHEABLE_ACTIONS = new Set([
   'getTags',
   'getMediaFilesNames',
 ]);
+
+/** Client methods answered from the cache: the same reads, plus the client's own feature probe and `multi`. */
+export const CACHEABLE_METHODS = new Set([...CACHEABLE_ACTIONS, 'features', 'getProfiles', 'getActiveProfile', 'multi']);
 
 export interface OfflineData {
   /** When a live answer was last recorded (ms since the epoch). */

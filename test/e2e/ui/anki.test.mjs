@@ -6,14 +6,23 @@
 import assert from 'node:assert/strict';
 import {
   activeNoteId, clearNotifications, notificationCenterTexts, closeAllEditors, closeQuickInput, cursorToEndOfLineWith, decksPane, dirtyTab, escapeRe,
-  expand, firstField, japanese, notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, viewDescriptions, visibleEditorLines,
-} from './workbench.mjs';
+  expand, firstField, japanese, notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, viewDescriptions, visibleEditorLines, openNoteById } from './workbench.mjs';
 
 /** Top-level deck names of the test collection, and for each deck its direct note ids. */
 async function collectionFacts(server) {
   const decks = await server.anki('deckNames');
   const top = [...new Set(decks.map((d) => d.split('::')[0]))].sort();
   return { decks, top };
+}
+
+/** A leaf deck that holds notes directly: { deck, ids }. */
+async function leafDeckWithNotes(server) {
+  const { decks } = await collectionFacts(server);
+  for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
+    const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
+    if (ids.length > 0) return { deck: d, ids };
+  }
+  throw new Error('no leaf deck with notes in the test collection');
 }
 
 /** A note from the test server matching `pred(note)`, searching the first `limit` notes. */
@@ -24,16 +33,6 @@ async function pickNote(server, pred, query = 'deck:*', limit = 400) {
   if (!n) throw new Error(`no note in the test collection matches ${pred}`);
   const decksOf = await server.anki('getDecks', { cards: n.cards.slice(0, 1) });
   return { note: n, deck: Object.keys(decksOf)[0] };
-}
-
-/** Opens a note through "Anki: Open Note by ID…", then waits for its tab. */
-async function openNoteById(page, noteId) {
-  await runCommand(page, 'Anki: Open Note by ID…');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(String(noteId));
-  await page.keyboard.press('Enter');
-  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
 }
 
 /** Expands the deck path `A::B::C` in the Decks view and returns the pane. */
@@ -64,17 +63,7 @@ export const tests = [
   {
     name: 'expanding a deck lists its notes and clicking one opens it',
     async run({ page, server }) {
-      // a leaf deck that holds notes directly
-      const { decks } = await collectionFacts(server);
-      let target = null;
-      for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
-        const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
-        if (ids.length > 0) {
-          target = { deck: d, ids };
-          break;
-        }
-      }
-      assert.ok(target, 'no leaf deck with notes in the test collection');
+      const target = await leafDeckWithNotes(server);
       const pane = await expandDeckPath(page, target.deck);
       const level = target.deck.split('::').length + 1;
       const firstNote = pane.locator(`[role="treeitem"][aria-level="${level}"]:not([aria-expanded])`).first();
@@ -134,16 +123,8 @@ export const tests = [
     async run({ page, server }) {
       await closeAllEditors(page);
       // list a leaf deck's notes while Anki answers (so they are in the offline cache)
-      const { decks, top } = await collectionFacts(server);
-      let target = null;
-      for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
-        const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
-        if (ids.length > 0) {
-          target = { deck: d, ids };
-          break;
-        }
-      }
-      assert.ok(target, 'no leaf deck with notes in the test collection');
+      const { top } = await collectionFacts(server);
+      const target = await leafDeckWithNotes(server);
       const pane = await expandDeckPath(page, target.deck);
       const level = target.deck.split('::').length + 1;
       const firstNote = pane.locator(`[role="treeitem"][aria-level="${level}"]:not([aria-expanded])`).first();

@@ -30,7 +30,12 @@ export const tests = [
       await page.keyboard.press('Control+s');
       const toast = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').filter({ hasText: `"${value}" changed in Anki since you opened it` }) // this note's message, not an earlier test's
         .filter({ has: page.getByRole('button', { name: 'Keep Mine' }) }).first();
-      await toast.waitFor({ state: 'visible', timeout: 30000 });
+      // a toast, or (when VS Code's own save-error toast pushed it into the notification center) the center
+      await until(async () => {
+        if (await toast.isVisible().catch(() => false)) return true;
+        if (!(await page.locator('.notifications-center').isVisible().catch(() => false))) await runCommand(page, 'Notifications: Show Notifications');
+        return false;
+      }, 'the conflict message with Compare / Keep Mine / Take Anki\'s', 30000, 1000);
       for (const b of ['Compare', 'Keep Mine', "Take Anki's"]) assert.equal(await toast.getByRole('button', { name: b }).count(), 1, `no ${b} button`);
       await toast.getByRole('button', { name: 'Compare' }).click();
       const keep = page.locator('.editor-actions [aria-label^="Keep Mine"]').first();

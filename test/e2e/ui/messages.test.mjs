@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import {
   clearNotifications, closeAllEditors, cursorToEndOfLineWith, dirtyTab, escapeRe, expand, firstField, notificationCenterTexts,
-  notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, visibleEditorLines,
-} from './workbench.mjs';
+  notificationTexts, openAnkiView, runCommand, sleep, tab, treeItem, until, visibleEditorLines, openNoteById } from './workbench.mjs';
 
 // plain text, up to 80 characters (earlier UI tests append words to the first plain notes)
 const plain = (v) => /^[A-Za-z][A-Za-z0-9 ]{3,80}$/.test(v);
@@ -17,15 +16,6 @@ async function pickNote(server, pred, skip = 0, query = 'deck:*') {
   if (!n) throw new Error('no matching note in the test collection');
   const decksOf = await server.anki('getDecks', { cards: n.cards.slice(0, 1) });
   return { note: n, deck: Object.keys(decksOf)[0] };
-}
-
-async function openNoteById(page, noteId) {
-  await runCommand(page, 'Anki: Open Note by ID…');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(String(noteId));
-  await page.keyboard.press('Enter');
-  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
 }
 
 /** A notification (toast or notification center) whose text matches `re`. */
@@ -65,40 +55,6 @@ export const tests = [
       assert.equal(after.fields[fieldName].value, value, 'nothing may reach Anki');
       await page.keyboard.press('Control+z');
       await dirtyTab(page, `.${note.noteId}.yaml`).waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
-    },
-  },
-  {
-    name: 'opening a note while Anki is down says "Anki is not running" with Retry; the editor opens it when Anki is back',
-    async run({ page, server, log }) {
-      await closeAllEditors(page);
-      await clearNotifications(page);
-      // outside Default (its sample notes repeat labels): a deck whose tree item is unambiguous
-      const { note, deck } = await pickNote(server, (n) => plain(firstField(n)[1].value), 0, 'deck:* -deck:Default');
-      const pane = await openAnkiView(page);
-      // earlier tests leave decks expanded: collapse them so the deck path is on screen (the tree is virtual)
-      await page.locator('.part.sidebar .pane-header [aria-label^="Collapse All"], .part.sidebar .title-actions [aria-label^="Collapse All"]').first().click({ timeout: 5000 }).catch(() => {});
-      let level = 1;
-      for (const seg of deck.split('::')) {
-        await expand(pane.locator(`[role="treeitem"][aria-level="${level}"]`).filter({ hasText: new RegExp(`^\\s*${escapeRe(seg)}`) }).first());
-        level++;
-      }
-      const item = treeItem(pane, firstField(note)[1].value).first();
-      await item.waitFor({ state: 'visible', timeout: 30000 });
-      await server.control('refuseConnections', { on: true });
-      try {
-        await item.click();
-        const text = await notification(page, /Anki is not running/, 'the "Anki is not running" notification');
-        log(`open while down: ${text}`);
-        assert.match(text, /Retry/);
-        assert.doesNotMatch(text, /unexpected error/);
-      } finally {
-        await server.control('refuseConnections', { on: false });
-      }
-      // Retry (or the automatic retry) reconnects; the editor then shows the note without another click
-      const retry = page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')
-        .filter({ hasText: 'Anki is not running' }).getByRole('button', { name: 'Retry' }).first();
-      await retry.click({ timeout: 5000 }).catch(() => {});
-      await until(async () => (await visibleEditorLines(page)).join('\n').includes(String(note.noteId)), 'the note to open by itself', 45000, 500);
     },
   },
 ];

@@ -3,20 +3,11 @@
 // see the card change before saving, switch cards and cloze numbers, scripts and handlers in fields do not run,
 // and nothing leaves the webview (every request of the page is watched).
 import assert from 'node:assert/strict';
-import { closeAllEditors, dirtyTab, runCommand, sleep, tab, until, visibleEditorLines } from './workbench.mjs';
+import { closeAllEditors, dirtyTab, runCommand, sleep, tab, until, visibleEditorLines, openNoteById } from './workbench.mjs';
 
 const CLOZE_TEXT =
   'The capital of {{c1::France}} is {{c2::Paris}} <img src="preview-cat.png"> <img src="https://example.com/remote.png"> ' +
   '<img src="nothing.png" onerror="window.__pwned=2;fetch(\'https://example.com/onerror\')"><script>window.__pwned=1;fetch(\'https://example.com/script\')</script>';
-
-async function openNoteById(page, noteId) {
-  await runCommand(page, 'Anki: Open Note by ID…');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(String(noteId));
-  await page.keyboard.press('Enter');
-  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
-}
 
 /** The frame of the preview page (the one holding `#card-host`), once it has rendered at least `minRenders` times. */
 async function previewFrame(page, minRenders = 1) {

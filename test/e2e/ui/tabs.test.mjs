@@ -1,16 +1,7 @@
 // UI tests of tabs that follow the note (issue 9): a new-note draft opens pinned with the cursor in its first
 // field; a note deleted through Anki Files closes its tab.
 import assert from 'node:assert/strict';
-import { clearNotifications, closeAllEditors, runCommand, sleep, tab, until, visibleEditorLines } from './workbench.mjs';
-
-async function openNoteById(page, noteId) {
-  await runCommand(page, 'Anki: Open Note by ID…');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(String(noteId));
-  await page.keyboard.press('Enter');
-  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
-}
+import { clearNotifications, closeAllEditors, runCommand, sleep, tab, until, visibleEditorLines, openNoteById } from './workbench.mjs';
 
 /** Types `text` into the open QuickPick and accepts the first (best) match. */
 async function pick(page, text) {

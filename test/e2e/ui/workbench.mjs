@@ -123,14 +123,21 @@ export async function focusEditor(page) {
 
 /** Puts the cursor at the end of the first line of the active editor containing `text`, via Go to Line. */
 export async function cursorToEndOfLineWith(page, text) {
-  const lines = await until(async () => {
-    const l = await visibleEditorLines(page);
-    return l.some((x) => x.includes(text)) ? l : null;
-  }, `an editor line containing "${text}"`, 15000);
-  const n = lines.findIndex((x) => x.includes(text)) + 1;
+  await until(async () => (await visibleEditorLines(page)).some((x) => x.includes(text)), `an editor line containing "${text}"`, 15000);
+  // Find puts the cursor on the first match wherever line wrapping puts the line on screen (note documents wrap
+  // long lines by default, so counting rendered lines is not counting document lines).
   await focusEditor(page);
   await page.keyboard.press('Control+Home');
-  for (let i = 1; i < n; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+f');
+  const input = page.locator('.monaco-editor .find-widget textarea').first();
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(text); // the search selects the first match as it is typed
+  await until(async () => /\d+ of \d+/.test((await page.locator('.monaco-editor .find-widget .matchesCount').first().textContent()) ?? ''), `the find widget to match "${text}"`, 10000);
+  await until(async () => {
+    if (!(await page.locator('.monaco-editor .find-widget.visible').count())) return true;
+    await page.keyboard.press('Escape');
+    return false;
+  }, 'the find widget to close', 10000);
   await page.keyboard.press('End');
 }
 
@@ -173,4 +180,14 @@ export const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
 /** The first field of a note, by field order: [name, value]. */
 export function firstField(note) {
   return Object.entries(note.fields).sort((a, b) => a[1].order - b[1].order)[0];
+}
+
+/** Opens a note through "Anki: Open Note by ID…", then waits for its tab. */
+export async function openNoteById(page, noteId) {
+  await runCommand(page, 'Anki: Open Note by ID…');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(String(noteId));
+  await page.keyboard.press('Enter');
+  await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
 }
