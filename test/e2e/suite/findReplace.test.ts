@@ -68,9 +68,13 @@ describe('find and replace', () => {
     assert.deepEqual(result, { notes: changedIds.length, replacements, saved: changedIds.length, failed: [] });
     // Read: multi[findNotes, findCards], multi[notesInfo, getDecks]; save: the conflict check, then ONE multi.
     const kinds = log.map((e) => (e.action === 'multi' ? `multi[${[...new Set(e.subActions ?? [])].join(',')}]` : e.action));
-    assert.equal(requests, 4, `requests: ${kinds.join(' | ')}`);
-    assert.deepEqual(kinds.slice(0, 2), ['multi[findNotes,findCards]', 'multi[notesInfo,getDecks]']);
-    const afterRead = log.slice(2);
+    // The views may check the collection meanwhile (multi[findNotes], multi[deckNamesAndIds, …]): read-only, not ours.
+    const isViews = (k: string): boolean => k === 'multi[findNotes]' || k.startsWith('multi[deckNamesAndIds');
+    const ownLog = log.filter((_, i) => !isViews(kinds[i] ?? ''));
+    const own = kinds.filter((k) => !isViews(k));
+    assert.equal(own.length, 4, `requests: ${kinds.join(' | ')} (${requests} in all)`);
+    assert.deepEqual(own.slice(0, 2), ['multi[findNotes,findCards]', 'multi[notesInfo,getDecks]']);
+    const afterRead = ownLog.slice(2);
     assert.ok(afterRead.length <= 3, `${afterRead.length} requests after the read`);
     const writes = afterRead.filter((e) => (e.subActions ?? [e.action]).includes('updateNoteFields'));
     assert.equal(writes.length, 1, 'every change in one multi');
