@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
 import { shimConfigApi, shimUi } from '../../shim/vscode';
+import { noSecrets, recordingLog } from '../../support/vscodeFakes';
 import { Commands } from '../../../src/constants';
 import { DeckListing } from '../../../src/core/listing';
 import { SearchEngine } from '../../../src/core/search';
@@ -42,22 +43,9 @@ const fs: CommandFs & DecksFs = {
   compareWithAnki: async () => undefined,
 };
 
-const secrets = {
-  get: async () => undefined,
-  store: async () => undefined,
-  delete: async () => undefined,
-  onDidChange: new vscode.EventEmitter<{ key: string }>().event,
-} as unknown as vscode.SecretStorage;
+const secrets = noSecrets();
 const lines: string[] = [];
-const rec = (level: string) => (m: string): void => void lines.push(`${level} ${m}`);
-const log = {
-  info: rec('info'),
-  debug: rec('debug'),
-  warn: rec('warn'),
-  error: rec('error'),
-  trace: rec('trace'),
-  show: () => undefined,
-} as unknown as vscode.LogOutputChannel;
+const log = recordingLog(lines);
 
 const run = (id: string, ...args: unknown[]): Promise<unknown> => vscode.commands.executeCommand(id, ...args) as Promise<unknown>;
 

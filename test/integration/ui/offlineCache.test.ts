@@ -18,17 +18,13 @@ import { OfflineCache } from '../../../src/ui/offlineCache';
 import { Session } from '../../../src/ui/session';
 import { startTestServer, type TestServer } from '../../server';
 import { failure } from '../../support/failure';
+import { noSecrets, recordingLog } from '../../support/vscodeFakes';
 
 let srv: TestServer;
 let dir: string;
-const secrets = {
-  get: async () => undefined,
-  store: async () => undefined,
-  delete: async () => undefined,
-  onDidChange: new vscode.EventEmitter<{ key: string }>().event,
-} as unknown as vscode.SecretStorage;
+const secrets = noSecrets();
 const lines: string[] = [];
-const log = Object.fromEntries(['info', 'debug', 'warn', 'error', 'trace'].map((l) => [l, (m: string) => void lines.push(`${l} ${m}`)])) as unknown as vscode.LogOutputChannel;
+const log = recordingLog(lines);
 const memento = (() => {
   const m = new Map<string, unknown>();
   return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => void m.set(k, v), keys: () => [...m.keys()] } as unknown as vscode.Memento;
