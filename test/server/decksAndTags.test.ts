@@ -131,7 +131,7 @@ describe('tags', () => {
     const b = await ok<number>(port, 'addNote', { note: note('b', 'Default', ['old']) });
     await ok(port, 'replaceTags', { notes: [a, 31337], tag_to_replace: 'OLD', replace_with_tag: 'new' });
     expect(await ok(port, 'getNoteTags', { note: a })).toEqual(['new', 'Old::child']); // a new tag takes its registered parent's case
-    expect(await ok(port, 'getNoteTags', { note: b })).toEqual(['old']);
+    expect(await ok(port, 'getNoteTags', { note: b })).toEqual(['Old']); // registered spelling
   });
 
   it('replaceTagsInAllNotes does it for every note; the old tag stays registered until clearUnusedTags', async () => {
