@@ -38,6 +38,12 @@ export const Commands = {
   redoLastSave: 'ankiFiles.redoLastSave',
   showNoteHistory: 'ankiFiles.showNoteHistory',
   restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
+  renameDeck: 'ankiFiles.renameDeck',
+  deleteDeck: 'ankiFiles.deleteDeck',
+  renameTag: 'ankiFiles.renameTag',
+  removeTag: 'ankiFiles.removeTag',
+  searchTag: 'ankiFiles.searchTag',
+  refreshTags: 'ankiFiles.refreshTags',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -48,6 +54,7 @@ export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {
   decks: 'ankiFiles.decks',
   searchResults: 'ankiFiles.searchResults',
+  tags: 'ankiFiles.tags',
 } as const;
 
 export const Settings = {
