@@ -93,13 +93,20 @@ describe('Decks and tags (rename, delete, Tags view)', () => {
     assert.deepEqual(kids.map((k) => (k.kind === 'tag' ? k.node.name : '')), ['e2eDeckTag::child']);
   });
 
-  it('Rename Tag renames the tag and its child tags in every note; Remove Tag takes it (and children) from every note', async () => {
+  it('Rename Tag renames the tag and its child tags in every note (undoable); Remove Tag takes it (and children) from every note', async () => {
     const r = (await vscode.commands.executeCommand('ankiFiles.renameTag', { from: 'e2eDeckTag', to: 'e2eRenamedTag' })) as TagCommandResult;
     assert.deepEqual(r, { ok: true, notes: 3, saved: 3, failed: [] });
     const after = await notesInfo(ids);
     assert.deepEqual(after.map((n) => n.tags), [['e2eRenamedTag'], ['e2eRenamedTag::child'], ['e2eRenamedTag::child', 'other']]);
     const tagList = (await anki('getTags')) as string[];
     assert.ok(!tagList.some((t) => t.toLowerCase().startsWith('e2edecktag')), `old tag still listed: ${tagList.join(' ')}`);
+    // A tag rename is a save batch of the save journal: Undo Last Save puts the old tags back, Redo renames again
+    const undone = (await vscode.commands.executeCommand('ankiFiles.undoLastSave')) as { restored: number };
+    assert.equal(undone.restored, 3);
+    assert.deepEqual((await notesInfo(ids)).map((n) => n.tags), [['e2eDeckTag'], ['e2eDeckTag::child'], ['e2eDeckTag::child', 'other']]);
+    const redone = (await vscode.commands.executeCommand('ankiFiles.redoLastSave')) as { restored: number };
+    assert.equal(redone.restored, 3);
+    assert.deepEqual((await notesInfo(ids)).map((n) => n.tags), [['e2eRenamedTag'], ['e2eRenamedTag::child'], ['e2eRenamedTag::child', 'other']]);
     const { tags } = await api();
     await tags.refresh();
     assert.ok((await tags.getChildren()).some((e) => e.kind === 'tag' && e.node.name === 'e2eRenamedTag'));
