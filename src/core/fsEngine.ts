@@ -915,10 +915,18 @@ export class FsEngine {
     const real = (await client.deckNames()).find((d) => sameDeck(d, deck));
     if (real === undefined) throw new FsEngineError('notFound', `There is no deck "${deck}" in Anki.`);
     if (sameDeck(real, 'Default')) throw new FsEngineError('noPermissions', 'Anki keeps the Default deck: deleting it would only delete its cards. Delete its notes instead.');
-    const count = [actions.findCards(deckQuery(real, { includeSubdecks: true })), actions.findNotes(deckQuery(real, { includeSubdecks: true }))] as const;
-    const [cardsOut, notesOut] = parseOutcomes(count, await client.multi([...count]));
+    const count = [
+      actions.findCards(deckQuery(real, { includeSubdecks: true })),
+      actions.findNotes(deckQuery(real, { includeSubdecks: true })),
+      actions.getDeckConfig(real),
+    ] as const;
+    const [cardsOut, notesOut, confOut] = parseOutcomes(count, await client.multi([...count]));
     if (!cardsOut.ok) throw cardsOut.cause;
     if (!notesOut.ok) throw notesOut.cause;
+    // A filtered deck's cards belong to their home decks (deleting it sends them back): not this command's job.
+    if (confOut.ok && confOut.value !== false && confOut.value.dyn) {
+      throw new FsEngineError('noPermissions', `"${real}" is a filtered deck: empty or delete it in Anki (its cards go back to their home decks).`);
+    }
     const cards = cardsOut.value.length;
     if (opts.expectCards !== undefined && opts.expectCards !== cards) {
       throw new FsEngineError('conflict', `The deck "${real}" now holds ${cards} card(s), not the ${opts.expectCards} you confirmed: nothing was deleted. Try again.`);

@@ -126,5 +126,8 @@ describe('deleteDeck', () => {
     expect(col.deckByName('Del')).toBeDefined();
     await expect(engine.deleteDeck('Default')).rejects.toBeInstanceOf(FsEngineError);
     await expect(engine.deleteDeck('Nope')).rejects.toMatchObject({ kind: 'notFound' });
+    col.createFilteredDeck('Cram', 'deck:Del');
+    await expect(engine.deleteDeck('Cram')).rejects.toMatchObject({ kind: 'noPermissions' });
+    expect(col.deckByName('Cram')).toBeDefined();
   });
 });
