@@ -24,6 +24,8 @@ export class TagsView implements vscode.TreeDataProvider<El>, vscode.Disposable 
   private roots: TagNode[] | undefined;
   private error: string | undefined;
   private readonly counts = new Map<string, number>();
+  /** One element object per node: VS Code finds a tree item to update by the element it was given. */
+  private elements = new WeakMap<TagNode, TagElement>();
   private loading: Promise<void> | undefined;
   private stale = true;
   private readonly subs: vscode.Disposable[] = [];
@@ -89,7 +91,7 @@ export class TagsView implements vscode.TreeDataProvider<El>, vscode.Disposable 
     if (missing.length === 0) return;
     try {
       await this.countNodes(missing);
-      for (const c of missing) this.emitter.fire({ kind: 'tag', node: c });
+      for (const c of missing) this.emitter.fire(this.element(c));
     } catch (e) {
       this.session.log.warn(`Tags view: could not count notes: ${describeAnkiError(e).message}`);
     }
@@ -105,6 +107,12 @@ export class TagsView implements vscode.TreeDataProvider<El>, vscode.Disposable 
       const n = nodes[i];
       if (o.ok && n) this.counts.set(n.name.toLowerCase(), o.value.length);
     });
+  }
+
+  private element(node: TagNode): TagElement {
+    let el = this.elements.get(node);
+    if (!el) this.elements.set(node, (el = { kind: 'tag', node }));
+    return el;
   }
 
   getTreeItem(el: El): vscode.TreeItem {
@@ -134,14 +142,14 @@ export class TagsView implements vscode.TreeDataProvider<El>, vscode.Disposable 
 
   getChildren(el?: El): El[] {
     if (el?.kind === 'info') return [];
-    if (el) return el.node.children.map((node) => ({ kind: 'tag', node }));
+    if (el) return el.node.children.map((node) => this.element(node));
     if (this.error !== undefined && this.roots === undefined) return [{ kind: 'info', text: this.error, error: true }];
     if (this.roots === undefined) {
       if (this.stale && this.session.state.kind === 'connected') void this.refresh();
       return [];
     }
     if (this.roots.length === 0) return [{ kind: 'info', text: vscode.l10n.t('No tags in this collection.'), error: false }];
-    return this.roots.map((node) => ({ kind: 'tag', node }));
+    return this.roots.map((node) => this.element(node));
   }
 
   dispose(): void {
