@@ -2,7 +2,7 @@
 // deck context menu's Rename Deck… / Delete Deck… (the modal names the card count; Cancel deletes nothing).
 // Screenshot: media/tags-view.png with E2E_UPDATE_SCREENSHOT=1.
 import assert from 'node:assert/strict';
-import { clearNotifications, closeAllEditors, decksPane, escapeRe, openAnkiView, treeItem, until, viewDescriptions } from './workbench.mjs';
+import { clearNotifications, closeAllEditors, decksPane, escapeRe, openAnkiView, runCommand, treeItem, until, viewDescriptions } from './workbench.mjs';
 
 /** The pane of the view whose header says `name`. */
 function pane(page, name) {
@@ -67,6 +67,35 @@ export const tests = [
       assert.ok((await server.anki('deckNames')).includes(deck), 'the deck was deleted although the dialog was cancelled');
       assert.equal((await server.anki('findCards', { query: `"deck:${deck}"` })).length, cards);
       void decks;
+    },
+  },
+  {
+    name: 'Rename Deck… from the context menu: the input box, then the tree shows the deck under its new name with its note',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      await clearNotifications(page);
+      await server.anki('createDeck', { deck: 'UI Rename Source::Child' });
+      const id = await server.anki('addNote', { note: { deckName: 'UI Rename Source::Child', modelName: 'Basic', fields: { Front: 'ui rename', Back: 'b' } } });
+      await openAnkiView(page);
+      await runCommand(page, 'Anki: Refresh');
+      const item = treeItem(decksPane(page), 'UI Rename Source').first();
+      await item.waitFor({ state: 'visible', timeout: 30000 });
+      await item.click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container').first();
+      await menu.getByRole('menuitem', { name: /Rename Deck…/ }).click();
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await until(async () => (await input.inputValue()) === 'UI Rename Source', 'the input box to hold the current name');
+      await input.fill('UI Renamed');
+      await page.keyboard.press('Enter');
+      await until(async () => {
+        const names = await server.anki('deckNames');
+        return names.includes('UI Renamed::Child') && !names.includes('UI Rename Source');
+      }, 'the rename to reach Anki', 30000);
+      const renamed = treeItem(decksPane(page), 'UI Renamed').first();
+      await renamed.waitFor({ state: 'visible', timeout: 30000 });
+      assert.equal(await treeItem(decksPane(page), 'UI Rename Source').count(), 0);
+      assert.deepEqual(await server.anki('findNotes', { query: '"deck:UI Renamed::Child"' }), [id]);
     },
   },
 ];
