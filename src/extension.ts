@@ -14,6 +14,7 @@ import { registerHistory } from './ui/history';
 import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerFindReplace } from './ui/findReplace';
 import { registerStreamDocuments } from './ui/streamDocument';
+import { registerBulkActions } from './ui/bulkActions';
 import { registerConflictCommands } from './ui/conflict';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     }
     for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
     for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
+    for (const d of registerBulkActions({ session, fs, decks, results })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

@@ -20,7 +20,7 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     private readonly session: AnkiSession,
     private readonly uris: NoteUris,
   ) {
-    this.view = vscode.window.createTreeView(Views.searchResults, { treeDataProvider: this, showCollapseAll: false });
+    this.view = vscode.window.createTreeView(Views.searchResults, { treeDataProvider: this, showCollapseAll: false, canSelectMany: true });
   }
 
   get query(): string | undefined {
@@ -57,6 +57,16 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
       this.view.message = vscode.l10n.t('{0} notes match {1}', r.pages.total, r.query);
       this.emitter.fire();
     }
+  }
+
+  /** Re-reads the loaded results (after a bulk action changed their tags or decks): 1 request per loaded page. */
+  async reload(): Promise<void> {
+    const r = this.results;
+    if (!r) return;
+    const shown = r.pages.items.length;
+    r.pages = this.engine.results(r.pages.ids);
+    while (r.pages.items.length < shown && r.pages.hasMore && this.error === undefined) await this.loadNext();
+    this.emitter.fire();
   }
 
   async clear(): Promise<void> {
