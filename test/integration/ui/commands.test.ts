@@ -95,6 +95,11 @@ describe('commands', () => {
       Commands.keepMine,
       Commands.takeAnkis,
       Commands.checkNotes,
+      Commands.addTags,
+      Commands.removeTags,
+      Commands.moveToDeck,
+      Commands.deleteNotes,
+      Commands.openSelectionAsDocument,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
