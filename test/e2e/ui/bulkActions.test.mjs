@@ -1,0 +1,93 @@
+// UI tests of the bulk actions (issue 12 §3): two notes Ctrl+clicked in the Decks view, Add Tags… from their
+// context menu; Move to Deck… from the command palette for the open note.
+import assert from 'node:assert/strict';
+import { clearNotifications, closeAllEditors, closeQuickInput, escapeRe, expand, openAnkiView, openNoteById, runCommand, until } from './workbench.mjs';
+
+const TAG = 'e2e-ui-bulk';
+
+/** A leaf deck with at least `n` notes of its own: { deck, ids }. */
+async function leafDeckWith(server, n) {
+  const decks = await server.anki('deckNames');
+  for (const d of decks.filter((x) => !decks.some((y) => y.startsWith(`${x}::`)))) {
+    const ids = await server.anki('findNotes', { query: `"deck:${d}" -"deck:${d}::*"` });
+    if (ids.length >= n) return { deck: d, ids };
+  }
+  throw new Error(`no leaf deck with ${n} notes in the test collection`);
+}
+
+async function expandDeckPath(page, deck) {
+  const pane = await openAnkiView(page);
+  let level = 1;
+  for (const seg of deck.split('::')) {
+    const item = pane.locator(`[role="treeitem"][aria-level="${level}"]`).filter({ hasText: new RegExp(`^\\s*${escapeRe(seg)}`) }).first();
+    await expand(item);
+    level++;
+  }
+  return pane;
+}
+
+/** Types `text` into the open QuickPick and accepts the focused match. */
+async function pick(page, text) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30000 });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
+}
+
+export const tests = [
+  {
+    name: 'two notes Ctrl+clicked in the Decks view get a tag from their context menu (Add Tags…)',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      await clearNotifications(page);
+      assert.deepEqual(await server.anki('findNotes', { query: `tag:${TAG}` }), [], 'tag already in the collection');
+      const target = await leafDeckWith(server, 2);
+      const pane = await expandDeckPath(page, target.deck);
+      const rows = pane.locator(`[role="treeitem"][aria-level="${target.deck.split('::').length + 1}"]:not([aria-expanded])`);
+      await rows.nth(1).waitFor({ state: 'visible', timeout: 30000 });
+      await rows.nth(0).click();
+      await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
+      await until(async () => (await rows.nth(0).getAttribute('aria-selected')) === 'true' && (await rows.nth(1).getAttribute('aria-selected')) === 'true', 'both notes to be selected', 15000);
+      await rows.nth(1).click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: 'Add Tags…' }).first();
+      await item.waitFor({ state: 'visible', timeout: 15000 });
+      await item.click();
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      await until(async () => /Add Tags to 2 Notes/.test((await page.locator('.quick-input-widget').textContent()) ?? ''), 'the input box to say it tags 2 notes', 15000);
+      await input.fill(TAG);
+      await page.keyboard.press('Enter');
+      const tagged = await until(async () => {
+        const ids = await server.anki('findNotes', { query: `tag:${TAG}` });
+        return ids.length === 2 ? ids : undefined;
+      }, 'two notes to have the tag', 30000, 300);
+      for (const id of tagged) assert.ok(target.ids.includes(id), `note ${id} is not in ${target.deck}`);
+      await server.anki('removeTags', { notes: tagged, tags: TAG });
+    },
+  },
+  {
+    name: 'Anki: Move to Deck… from the command palette moves the open note',
+    async run({ page, server }) {
+      await closeAllEditors(page);
+      await clearNotifications(page);
+      const target = await leafDeckWith(server, 1);
+      const decks = await server.anki('deckNames');
+      const other = decks.find((d) => d !== target.deck && !d.startsWith(`${target.deck}::`) && !/Filtered/i.test(d));
+      assert.ok(other, 'no other deck');
+      const id = target.ids[target.ids.length - 1];
+      const [info] = await server.anki('notesInfo', { notes: [id] });
+      await openNoteById(page, id);
+      await runCommand(page, 'Anki: Move to Deck…');
+      await until(async () => /Move 1 Note to Deck/.test((await page.locator('.quick-input-widget').textContent()) ?? ''), 'the deck picker for 1 note', 15000);
+      await pick(page, other);
+      await until(async () => {
+        const d = await server.anki('getDecks', { cards: info.cards });
+        return Object.keys(d).length === 1 && Object.keys(d)[0] === other;
+      }, `the note's cards to be in ${other}`, 30000, 300);
+      await server.anki('changeDeck', { cards: info.cards, deck: target.deck });
+      await closeQuickInput(page);
+    },
+  },
+];
