@@ -59,10 +59,11 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     }
   }
 
-  /** Re-reads the loaded results (after a bulk action changed their tags or decks): 1 request per loaded page. */
-  async reload(): Promise<void> {
+  /** Re-reads the loaded results when some of `changed` are shown (a bulk action changed their tags or decks). */
+  async reload(changed: readonly NoteId[]): Promise<void> {
     const r = this.results;
-    if (!r) return;
+    const ids = new Set(changed);
+    if (!r || !r.pages.items.some((n) => ids.has(n.id))) return;
     const shown = r.pages.items.length;
     r.pages = this.engine.results(r.pages.ids);
     while (r.pages.items.length < shown && r.pages.hasMore && this.error === undefined) await this.loadNext();

@@ -165,8 +165,12 @@ export function registerBulkActions(deps: BulkActionDeps): vscode.Disposable[] {
     return out;
   };
 
-  const afterChange = async (): Promise<void> => {
-    await results.reload();
+  const afterChange = async (ids: readonly NoteId[]): Promise<void> => {
+    try {
+      await results.reload(ids);
+    } catch (e) {
+      log.debug(`Search Results reload failed: ${describeAnkiError(e).message}`);
+    }
   };
 
   // ------------------------------------------------------------------ tags
@@ -225,7 +229,7 @@ export function registerBulkActions(deps: BulkActionDeps): vscode.Disposable[] {
       ),
     );
     log.info(`${action === 'add' ? 'Add' : 'Remove'} tags ${chosen.join(' ')}: ${result.saved} saved, ${result.unchanged} unchanged, ${result.failed.length} failed of ${result.notes}.`);
-    await afterChange();
+    await afterChange(sel.ids);
     const what = action === 'add' ? t('Add Tags') : t('Remove Tags');
     reportFailures(what, result.failed);
     if (!sel.scripted && result.failed.length === 0) {
@@ -295,7 +299,7 @@ export function registerBulkActions(deps: BulkActionDeps): vscode.Disposable[] {
     const result = await withProgress(n, t('Anki: moving {0} note(s) to {1}…', n, target), () => moveSelection(engine, sel.ids, target, sel.from));
     log.info(`Move to "${target}": ${result.moved} moved, ${result.unchanged} already there, ${result.failed.length} failed of ${result.notes}.`);
     await decks.refresh();
-    await afterChange();
+    await afterChange(sel.ids);
     reportFailures(t('Move to Deck'), result.failed);
     if (!sel.scripted && result.failed.length === 0) {
       const stay = result.cardsLeftBehind > 0 ? ' ' + t('{0} card(s) in other decks stay where they are.', result.cardsLeftBehind) : '';
