@@ -105,6 +105,25 @@ describe('bulk actions on a selection', () => {
     for (const n of await notesInfo(ids)) assert.ok(!n.tags.includes(TAG), `note ${n.noteId} still has the tag after undo`);
   });
 
+  it('a note whose document has unsaved changes is left out of Add Tags and named; its editor keeps the text, still dirty', async () => {
+    const [a, b] = await notesFromTree(2);
+    assert.ok(a && b);
+    const editor = await openEditor(await findNoteUri(a.note.id));
+    const typed = 'unsaved text kept by the bulk action';
+    const ok = await editor.edit((e) => e.insert(new vscode.Position(editor.document.lineCount - 1, 0), `# ${typed}\n`));
+    assert.ok(ok && editor.document.isDirty);
+    const result = await vscode.commands.executeCommand<TagResult>('ankiFiles.addTags', { noteIds: [a.note.id, b.note.id], tags: [TAG] });
+    assert.equal(result?.saved, 1);
+    assert.deepEqual(result?.failed.map((f) => f.id), [a.note.id]);
+    assert.match(result?.failed[0]?.reason ?? '', /unsaved changes/);
+    assert.ok(editor.document.isDirty);
+    assert.ok(editor.document.getText().includes(typed));
+    const [ia, ib] = await notesInfo([a.note.id, b.note.id]);
+    assert.ok(!ia?.tags.includes(TAG) && ib?.tags.includes(TAG));
+    await anki('removeTags', { notes: [b.note.id], tags: TAG });
+    await closeAllEditors();
+  });
+
   it('Remove Tags with a tag the notes do not all have: only those that have it are written', async () => {
     const [a, b, c] = await notesFromTree(3);
     assert.ok(a && b && c);

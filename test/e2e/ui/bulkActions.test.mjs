@@ -91,3 +91,48 @@ export const tests = [
     },
   },
 ];
+
+tests.push({
+  name: 'Remove Tags… offers the selection\'s tags and Delete Notes… asks with the count (modal), then deletes the selected notes',
+  async run({ page, server }) {
+    await closeAllEditors(page);
+    await clearNotifications(page);
+    const deck = 'E2E UI Bulk';
+    await server.anki('createDeck', { deck });
+    const ids = [];
+    for (const front of ['bulk ui one', 'bulk ui two']) {
+      ids.push(await server.anki('addNote', { note: { deckName: deck, modelName: 'Basic', fields: { Front: front, Back: 'x' }, tags: ['ui-keep', 'ui-drop'] } }));
+    }
+    await runCommand(page, 'Anki: Refresh');
+    const pane = await expandDeckPath(page, deck);
+    const rows = pane.locator('[role="treeitem"][aria-level="2"]:not([aria-expanded])');
+    await rows.nth(1).waitFor({ state: 'visible', timeout: 30000 });
+    await rows.nth(0).click();
+    await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
+    await until(async () => (await rows.nth(1).getAttribute('aria-selected')) === 'true' && (await rows.nth(0).getAttribute('aria-selected')) === 'true', 'both notes to be selected', 15000);
+
+    // Remove Tags…: the picker lists the selection's tags with their counts; check one and accept
+    await rows.nth(1).click({ button: 'right' });
+    await page.locator('.context-view .action-item', { hasText: 'Remove Tags…' }).first().click();
+    const dropRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ui-drop' }).first();
+    await dropRow.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match((await dropRow.textContent()) ?? '', /2 of 2 notes/);
+    await dropRow.click(); // a row of a multi-select picker toggles its checkbox
+    await page.locator('.quick-input-widget', { hasText: '1 Selected' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await page.locator('.quick-input-widget').getByRole('button', { name: 'OK' }).click();
+    await until(async () => {
+      const infos = await server.anki('notesInfo', { notes: ids });
+      return infos.every((n) => n.tags.length === 1 && n.tags[0] === 'ui-keep');
+    }, 'ui-drop to be removed from both notes', 30000, 300);
+
+    // Delete Notes…: a modal with the count; Delete deletes both
+    await rows.nth(1).click({ button: 'right' });
+    await page.locator('.context-view .action-item', { hasText: 'Delete Notes…' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match((await dialog.textContent()) ?? '', /Delete 2 note\(s\) and their 2 card\(s\) from Anki\?/);
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await until(async () => (await server.anki('findNotes', { query: `nid:${ids.join(',')}` })).length === 0, 'both notes to be deleted', 30000, 300);
+    await server.anki('deleteDecks', { decks: [deck], cardsToo: true });
+  },
+});
