@@ -17,6 +17,9 @@ async function leafDeckWith(server, n) {
 
 async function expandDeckPath(page, deck) {
   const pane = await openAnkiView(page);
+  // Decks an earlier test expanded list their notes at the same tree level: collapse everything first.
+  const collapse = page.locator('.part.sidebar .action-label[aria-label^="Collapse All"]').first();
+  if (await collapse.isVisible().catch(() => false)) await collapse.click();
   let level = 1;
   for (const seg of deck.split('::')) {
     const item = pane.locator(`[role="treeitem"][aria-level="${level}"]`).filter({ hasText: new RegExp(`^\\s*${escapeRe(seg)}`) }).first();
@@ -24,6 +27,32 @@ async function expandDeckPath(page, deck) {
     level++;
   }
   return pane;
+}
+
+/**
+ * Click on `a`, Ctrl+click on `b`; until both rows say they are selected (a tree refresh that lands between the
+ * clicks, e.g. the one opening a note causes, can drop the second click: it is clicked again, never toggled off).
+ */
+async function selectBoth(a, b) {
+  await a.click();
+  await until(async () => {
+    if ((await a.getAttribute('aria-selected')) !== 'true') await a.click();
+    else if ((await b.getAttribute('aria-selected')) !== 'true') await b.click({ modifiers: ['ControlOrMeta'] });
+    return (await a.getAttribute('aria-selected')) === 'true' && (await b.getAttribute('aria-selected')) === 'true';
+  }, 'both notes to be selected', 20000, 500);
+}
+
+/** Right-clicks `row` and runs the context menu item `label` (clicked again while the menu is still up: a click
+ * that lands while the menu is being laid out is dropped on VS Code 1.90). */
+async function contextMenu(page, row, label) {
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .action-item', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: 15000 });
+  await until(async () => {
+    if (!(await item.isVisible().catch(() => false))) return true;
+    await item.click({ timeout: 2000 }).catch(() => {});
+    return false;
+  }, `the context menu item ${label} to run`, 15000, 500);
 }
 
 /** Types `text` into the open QuickPick and accepts the focused match. */
@@ -47,13 +76,8 @@ export const tests = [
       const pane = await expandDeckPath(page, target.deck);
       const rows = pane.locator(`[role="treeitem"][aria-level="${target.deck.split('::').length + 1}"]:not([aria-expanded])`);
       await rows.nth(1).waitFor({ state: 'visible', timeout: 30000 });
-      await rows.nth(0).click();
-      await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
-      await until(async () => (await rows.nth(0).getAttribute('aria-selected')) === 'true' && (await rows.nth(1).getAttribute('aria-selected')) === 'true', 'both notes to be selected', 15000);
-      await rows.nth(1).click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: 'Add Tags…' }).first();
-      await item.waitFor({ state: 'visible', timeout: 15000 });
-      await item.click();
+      await selectBoth(rows.nth(0), rows.nth(1));
+      await contextMenu(page, rows.nth(1), 'Add Tags…');
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 15000 });
       await until(async () => /Add Tags to 2 Notes/.test((await page.locator('.quick-input-widget').textContent()) ?? ''), 'the input box to say it tags 2 notes', 15000);
@@ -105,15 +129,15 @@ tests.push({
     }
     await runCommand(page, 'Anki: Refresh');
     const pane = await expandDeckPath(page, deck);
-    const rows = pane.locator('[role="treeitem"][aria-level="2"]:not([aria-expanded])');
+    // by name: a deck expanded by an earlier test lists its own notes at the same level
+    const one = pane.locator('[role="treeitem"][aria-level="2"]', { hasText: 'bulk ui one' }).first();
+    const two = pane.locator('[role="treeitem"][aria-level="2"]', { hasText: 'bulk ui two' }).first();
+    const rows = { nth: (i) => (i === 0 ? one : two) };
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30000 });
-    await rows.nth(0).click();
-    await rows.nth(1).click({ modifiers: ['ControlOrMeta'] });
-    await until(async () => (await rows.nth(1).getAttribute('aria-selected')) === 'true' && (await rows.nth(0).getAttribute('aria-selected')) === 'true', 'both notes to be selected', 15000);
+    await selectBoth(rows.nth(0), rows.nth(1));
 
     // Remove Tags…: the picker lists the selection's tags with their counts; check one and accept
-    await rows.nth(1).click({ button: 'right' });
-    await page.locator('.context-view .action-item', { hasText: 'Remove Tags…' }).first().click();
+    await contextMenu(page, rows.nth(1), 'Remove Tags…');
     const dropRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ui-drop' }).first();
     await dropRow.waitFor({ state: 'visible', timeout: 15000 });
     assert.match((await dropRow.textContent()) ?? '', /2 of 2 notes/);
@@ -126,8 +150,7 @@ tests.push({
     }, 'ui-drop to be removed from both notes', 30000, 300);
 
     // Delete Notes…: a modal with the count; Delete deletes both
-    await rows.nth(1).click({ button: 'right' });
-    await page.locator('.context-view .action-item', { hasText: 'Delete Notes…' }).first().click();
+    await contextMenu(page, rows.nth(1), 'Delete Notes…');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 15000 });
     assert.match((await dialog.textContent()) ?? '', /Delete 2 note\(s\) and their 2 card\(s\) from Anki\?/);
