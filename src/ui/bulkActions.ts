@@ -100,21 +100,28 @@ export function registerBulkActions(deps: BulkActionDeps): vscode.Disposable[] {
       if (e?.document.uri.scheme === SCHEME) lastTree = undefined;
     }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
-      if (e.textEditor.document.uri.scheme === SCHEME) lastTree = undefined;
+      // The user's own clicks and keys only (a document reloaded after a bulk action moves its selection too).
+      const byUser = e.kind === vscode.TextEditorSelectionChangeKind.Keyboard || e.kind === vscode.TextEditorSelectionChangeKind.Mouse;
+      if (byUser && e.textEditor.document.uri.scheme === SCHEME) lastTree = undefined;
     }),
   );
 
   const fromElements = (els: readonly unknown[]): Selection => {
     const sel: Selection = { ids: [], cards: [], from: new Map(), scripted: false };
+    const seen = new Set<NoteId>();
     for (const el of els) {
       if (isNoteElement(el)) {
-        if (sel.ids.includes(el.note.id)) continue;
+        if (seen.has(el.note.id)) continue;
+        seen.add(el.note.id);
         sel.ids.push(el.note.id);
         sel.cards.push(...el.note.cards);
         if (el.parentDeck !== undefined) sel.from.set(el.note.id, el.parentDeck);
       } else if (el instanceof vscode.Uri) {
         const id = fs.noteIdOf(el);
-        if (id !== undefined && !sel.ids.includes(id)) sel.ids.push(id);
+        if (id !== undefined && !seen.has(id)) {
+          seen.add(id);
+          sel.ids.push(id);
+        }
       }
     }
     return sel;
