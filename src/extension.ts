@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       subscribe(d);
     }
     for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
-    for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
+    for (const d of registerStreamDocuments({ session, fs, results, editing })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

@@ -6,6 +6,7 @@ import { deckQuery } from '../anki/query';
 import { Commands, SettingDefaults, Settings } from '../constants';
 import type { AnkiFileSystem } from '../fs/index';
 import type { AnkiSession } from '../session';
+import type { EditingHelp } from './editing/index';
 import { applyInsertions, idInsertions, StreamEngine, TooManyNotesError, type WriteReport } from '../stream/engine';
 import type { SearchResultsView } from '../tree/searchResultsView';
 import type { DeckElement } from '../tree/items';
@@ -17,6 +18,8 @@ export interface StreamDocumentDeps {
   session: AnkiSession;
   fs: AnkiFileSystem;
   results: SearchResultsView;
+  /** The editing help: checks, completion, hover and quick fixes per block. */
+  editing?: EditingHelp;
 }
 
 export function streamUri(query: string): vscode.Uri {
@@ -186,6 +189,7 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
   };
 
   return [
+    ...(deps.editing ? [deps.editing.registerStreams({ scheme: STREAM_SCHEME, bases: (uri) => engine.get(uri.query)?.bases, query: (uri) => uri.query })] : []),
     diagnostics,
     changed,
     vscode.workspace.registerFileSystemProvider(STREAM_SCHEME, provider, { isCaseSensitive: true }),
