@@ -25,7 +25,8 @@ export type BlockOutcome =
   | { kind: 'saved'; block: StreamBlock; id: NoteId }
   | { kind: 'created'; block: StreamBlock; id: NoteId }
   | { kind: 'failed'; block: StreamBlock; id?: NoteId; message: string }
-  | { kind: 'invalid'; block: StreamBlock; problems: DocumentProblem[] };
+  /** `saveOnly`: a problem only a save finds (the editing help's checks of the block show the others as you type). */
+  | { kind: 'invalid'; block: StreamBlock; problems: DocumentProblem[]; saveOnly?: boolean };
 
 export interface WriteReport {
   /** Nothing was sent: some blocks are invalid (their problems are in `outcomes`). */
@@ -108,6 +109,7 @@ export class StreamEngine {
           refusals.push({
             kind: 'invalid',
             block: b.block,
+            saveOnly: true,
             problems: [
               {
                 code: 'missingKey',

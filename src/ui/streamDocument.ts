@@ -95,6 +95,8 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
       const diags: vscode.Diagnostic[] = [];
       for (const o of report.outcomes) {
         if (o.kind === 'invalid') {
+          // The editing help shows the blocks' own problems as you type (the same messages): not twice.
+          if (deps.editing && !o.saveOnly) continue;
           for (const p of o.problems) {
             const start = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
             const end = p.endLine !== undefined ? new vscode.Position(p.endLine - 1, Math.max(0, (p.endColumn ?? 1) - 1)) : start.translate(0, 1);
