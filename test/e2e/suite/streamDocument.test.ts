@@ -204,4 +204,42 @@ describe('open as one document', () => {
     assert.equal((await findNotes(`"Front:${front}"`)).length, 1);
     await anki('deleteNotes', { notes: [id] });
   });
+
+  it('a failed save still writes the added note\'s id into its block and keeps the document dirty; saving again does not add it twice', async () => {
+    const two = notes.slice(42, 44);
+    const uri = (await vscode.commands.executeCommand('ankiFiles.openAsDocument', { query: `nid:${two.map((n) => n.noteId).join(',')}` })) as vscode.Uri;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const conflicted = two[0] as NoteInfo;
+    await edit(doc, [conflicted], ' (mine)');
+    const [cname] = firstField(conflicted);
+    await control('editInAnki', { noteId: conflicted.noteId, fields: { [cname]: 'changed in Anki again' } });
+    const deck = /^deck: (.*)$/m.exec(doc.getText())?.[1] ?? '';
+    const front = `added by a failing save ${Date.now()}`;
+    const we = new vscode.WorkspaceEdit();
+    we.insert(uri, doc.positionAt(doc.getText().length), `---\ndeck: ${deck}\nnoteType: Basic\ntags: []\nfields:\n  Front: ${front}\n  Back: b\n`);
+    assert.ok(await vscode.workspace.applyEdit(we));
+    const withId = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString() && /\nid: \d+\ndeck: .*\nnoteType: Basic\ntags: \[\]\nfields:\n {2}Front: added by a failing save/.test(e.document.getText())) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    const l0 = (await logSince(0)).length;
+    assert.equal(await doc.save(), false, 'the conflicted block fails the save');
+    await withId;
+    assert.equal(doc.isDirty, true);
+    const found = await findNotes(`"Front:${front}"`);
+    assert.equal(found.length, 1);
+    assert.ok(doc.getText().includes(`id: ${found[0]}\ndeck: ${deck}\n`));
+    assert.ok(doc.getText().includes(`${firstField(conflicted)[1]} (mine)`), 'the user text is kept');
+    assert.equal(await doc.save(), false, 'still the conflict');
+    const adds = (await logSince(l0)).flatMap((e) => (e.action === 'multi' ? (e.subActions ?? []) : [e.action])).filter((a) => a === 'addNote');
+    assert.equal(adds.length, 1, 'added once over both saves');
+    assert.equal((await findNotes(`"Front:${front}"`)).length, 1);
+    await anki('deleteNotes', { notes: found });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
