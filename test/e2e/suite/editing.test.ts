@@ -9,6 +9,7 @@ import { activateExtension, anki, closeAllEditors, control, findNotes, findNoteU
 const SOURCE = 'Anki';
 const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
 /** Waits (by VS Code's diagnostics change event) until our diagnostics of `doc` satisfy `probe`. */
+const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
 const whenOurs = <T>(doc: vscode.TextDocument, probe: (ds: vscode.Diagnostic[]) => T | undefined | false, what: string): Promise<T> =>
   whenDiagnostics(doc.uri, (all) => probe(all.filter((d) => d.source === SOURCE)), what);
 
@@ -67,6 +68,7 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
   let basic: NoteInfo;
   let other: NoteInfo;
   let third: NoteInfo;
+  let fourth: NoteInfo;
   let clozeNote: NoteInfo;
   let basicDoc: vscode.TextDocument;
   let basicDeck: string;
@@ -79,10 +81,11 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     const ids = await findNotes('note:Basic "deck:Japanese::JLPT N3::Kanji"');
     const infos = await notesInfo(ids.slice(0, 40));
     const picked = infos.filter((n) => n.tags.length >= 2);
-    assert.ok(picked.length >= 3, 'the sample collection has Basic kanji notes');
+    assert.ok(picked.length >= 4, 'the sample collection has Basic kanji notes');
     basic = picked[0] as NoteInfo;
     other = picked[1] as NoteInfo;
     third = picked[2] as NoteInfo;
+    fourth = picked[3] as NoteInfo;
     const clozeIds = await findNotes('note:Cloze');
     clozeNote = (await notesInfo(clozeIds.slice(0, 1)))[0] as NoteInfo;
     basicDoc = await vscode.workspace.openTextDocument(await findNoteUri(basic.noteId));
@@ -191,6 +194,27 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     const open = actions.find((a) => a.command?.command === 'ankiFiles.openNoteById');
     assert.ok(open, `the "Open the other note" quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.deepEqual(open.command?.arguments, [other.noteId]);
+  });
+
+  it("a quick fix asked while the duplicate search is still out waits for that version's answer", async () => {
+    const back = base.fields[1] as [string, string];
+    const [, value] = firstField(fourth);
+    // Anki answers slowly: the code actions are asked as soon as the pause in typing has sent the question (seen in
+    // the test server's log, which records a request when it arrives, before the delayed reply).
+    await control('resetStats');
+    await control('delayNext', { n: 3, ms: 1500 });
+    const text = docText({ ...base, fields: [['Front', value], back] });
+    try {
+      await setText(basicDoc, text);
+      await waitFor(async () => ((await control('stats')) as { log: Array<{ action: string; query?: string }> }).log.some((e) => e.action === 'findNotes' && e.query?.startsWith('"dupe:')), 'the duplicate search of the pause in typing');
+    } finally {
+      await control('clearFaults');
+    }
+    const front = new vscode.Range(basicDoc.positionAt(text.indexOf('  Front:') + 2), basicDoc.positionAt(text.indexOf('\n', text.indexOf('  Front:'))));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', basicDoc.uri, front, vscode.CodeActionKind.QuickFix.value);
+    const open = actions.filter((a) => a.command?.command === 'ankiFiles.openNoteById');
+    assert.ok(open.some((a) => JSON.stringify(a.command?.arguments) === JSON.stringify([fourth.noteId])), `"Open the other note (${fourth.noteId})" among ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(ours(basicDoc.uri).some((x) => codeOf(x) === 'duplicateNote'), 'and the diagnostic is there');
   });
 
   it('typing 20 edits costs no request beyond the cache', async () => {
