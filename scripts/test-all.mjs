@@ -122,8 +122,7 @@ const e2ePasses = [
   { runtime: 'current', name: 'e2e, VS Code 1.139: Save All of 100 notes under load (own window)', env: { E2E_GREP: LOAD_TEST, E2E_PHASES: 'ext' } },
   // the oldest VS Code against the AnkiConnect build many users still run (before 2024: no notesModTime, no mod)
   { runtime: '1.90', name: `e2e, VS Code 1.90 + AnkiConnect 2023 (oldest claimed; in-host + UI; not: ${NOT_ON_190.join(', ')})`, env: { E2E_ADDON: '2023', E2E_GREP: [ISOLATED, ...NOT_ON_190].join('|'), E2E_GREP_INVERT: '1' } },
-  // (the editing help's in-host suite is not run on 1.90 + the 2023 add-on yet: its duplicate-search timing
-  // assertions are not reliable there)
+  { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023: editing help (own window)', env: { E2E_ADDON: '2023', E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },
 ];
 
 if (skipE2e) {

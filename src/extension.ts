@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       subscribe(d);
     }
     for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
-    for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
+    for (const d of registerStreamDocuments({ session, fs, results, editing })) subscribe(d);
     const decksAndTags = registerDecksAndTags({ session, fs, decks, results });
     for (const d of decksAndTags.disposables) subscribe(d);
     refreshTags = () => decksAndTags.tags.invalidate();

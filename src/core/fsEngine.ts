@@ -153,6 +153,9 @@ function addNoteMessage(serverMessage: string, note: NewNoteDraft): string {
   return `Anki could not add the note: ${serverMessage}. Your text is kept.`;
 }
 
+/** The outcome of one note of `FsEngine.createNotes`. */
+export type CreateOutcome = { kind: 'created'; id: NoteId; note: NoteSnapshot } | { kind: 'failed'; message: string };
+
 export class FsEngine {
   readonly store: NoteStore;
   readonly saver: Saver;
@@ -735,6 +738,59 @@ export class FsEngine {
     this.opts.log?.info(`Added note ${id} (${note.noteType}) to deck "${note.deck}".`);
     this.opts.onCollectionChange?.({ decks: [note.deck, ...(sameDeck(note.deck, pathDeck) ? [] : [pathDeck])], notes: [id] });
     return { noteId: id, unchanged: false, created: true, summary: `added to deck "${note.deck}"` };
+  }
+
+  /**
+   * Adds notes as ONE request (`multi` of `addNote`, each with its own outcome) plus one `notesInfo` of the
+   * added notes (their snapshots: the conflict bases of later saves). Each creation is journaled first, as
+   * `createNote` does. A failure of the request itself is thrown (the notes may or may not have been added).
+   */
+  async createNotes(drafts: readonly NewNoteDraft[]): Promise<CreateOutcome[]> {
+    if (drafts.length === 0) return [];
+    const journal = this.opts.journal;
+    const journalIds: string[] = [];
+    if (journal) for (const d of drafts) journalIds.push(await this.journaled(() => journal.recordCreate(d), 'The notes were not created'));
+    const entries = drafts.map((n) => actions.addNote({ deckName: n.deck, modelName: n.noteType, fields: Object.fromEntries(n.fields), tags: n.tags }));
+    let results: Array<{ ok: true; value: NoteId } | { ok: false; error: string }>;
+    try {
+      results = parseOutcomes(entries, await this.client.multi(entries));
+    } catch (e) {
+      if (journal) for (const j of journalIds) await this.journalOutcome(() => journal.createOutcome(j, { error: String(e) }));
+      throw e;
+    }
+    const ids = results.flatMap((r) => (r.ok ? [r.value] : []));
+    const infos = new Map<NoteId, NoteSnapshot>();
+    try {
+      const read = ids.length > 0 ? await this.client.notesInfo(ids) : [];
+      results.forEach((r, i) => {
+        if (!r.ok) return;
+        const info = read[ids.indexOf(r.value)];
+        if (info) infos.set(r.value, snapshotFromInfo(info, (drafts[i] as NewNoteDraft).deck));
+      });
+    } catch (e) {
+      this.opts.log?.warn(`Added notes ${ids.join(', ')} could not be re-read: ${String(e)}`);
+    }
+    const out: CreateOutcome[] = [];
+    for (let i = 0; i < drafts.length; i++) {
+      const r = results[i];
+      const draft = drafts[i] as NewNoteDraft;
+      const j = journalIds[i];
+      if (!r || !r.ok) {
+        const message = addNoteMessage(r ? r.error : 'no outcome', draft);
+        if (journal && j !== undefined) await this.journalOutcome(() => journal.createOutcome(j, { error: r ? r.error : 'no outcome' }));
+        out.push({ kind: 'failed', message });
+        continue;
+      }
+      const id = r.value;
+      // Not re-read: what was sent is the best base there is (the content check of a later save compares it).
+      const note = infos.get(id) ?? { id, deck: draft.deck, noteType: draft.noteType, tags: [...draft.tags], fields: draft.fields.map(([k, v]) => [k, v] as [string, string]), cards: [] };
+      if (journal && j !== undefined) await this.journalOutcome(() => journal.createOutcome(j, infos.has(id) ? { newId: id, note } : { newId: id }));
+      this.opts.log?.info(`Added note ${id} (${draft.noteType}) to deck "${draft.deck}".`);
+      out.push({ kind: 'created', id, note });
+    }
+    const created = out.flatMap((o) => (o.kind === 'created' ? [o.note] : []));
+    if (created.length > 0) this.opts.onCollectionChange?.({ decks: [...new Set(created.map((n) => n.deck))], notes: created.map((n) => n.id) });
+    return out;
   }
 
   // ------------------------------------------------------------------ folders, delete, rename

@@ -6,7 +6,8 @@ import { deckQuery } from '../anki/query';
 import { Commands, SettingDefaults, Settings } from '../constants';
 import type { AnkiFileSystem } from '../fs/index';
 import type { AnkiSession } from '../session';
-import { StreamEngine, TooManyNotesError } from '../stream/engine';
+import type { EditingHelp } from './editing/index';
+import { applyInsertions, idInsertions, StreamEngine, TooManyNotesError, type WriteReport } from '../stream/engine';
 import type { SearchResultsView } from '../tree/searchResultsView';
 import type { DeckElement } from '../tree/items';
 
@@ -17,6 +18,8 @@ export interface StreamDocumentDeps {
   session: AnkiSession;
   fs: AnkiFileSystem;
   results: SearchResultsView;
+  /** The editing help: checks, completion, hover and quick fixes per block. */
+  editing?: EditingHelp;
 }
 
 export function streamUri(query: string): vscode.Uri {
@@ -35,12 +38,46 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
   const engine = new StreamEngine({
     client: () => session.client,
     saveMany: (reqs) => fs.provider.engine.saveNotes(reqs),
+    createMany: (drafts) => fs.provider.engine.createNotes(drafts),
     fieldNamesFor: async (noteType) => session.client.modelFieldNames(noteType).catch(() => undefined),
   });
   const diagnostics = vscode.languages.createDiagnosticCollection('anki-files-search-documents');
   const changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  /** Saved documents whose new notes' `id:` lines are to be written back once VS Code has finished the save. */
+  const pendingIds = new Map<string, { written: string; created: WriteReport['created'] }>();
+
+  /**
+   * Writes the new notes' `id:` lines into the open document, wherever their blocks are now (the user may have
+   * typed since the save). `written` (a successful save): if nothing else changed since, the document is saved
+   * again so that it is clean — that save sends nothing (every block matches its note). Otherwise (a failed
+   * save, or typing meanwhile) the document stays dirty with the ids and the user's text.
+   */
+  const writeBackIds = async (uri: vscode.Uri, created: WriteReport['created'], written?: string): Promise<void> => {
+    const doc = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri.toString() && !x.isClosed);
+    if (!doc) {
+      log.warn(`${uri.query}: notes ${created.map((c) => c.id).join(', ')} were added; the document is closed, so their ids were not written into it.`);
+      return;
+    }
+    const current = doc.getText();
+    const { insertions, unplaced } = idInsertions(current, created);
+    if (unplaced.length > 0) {
+      const msg = t('Notes {0} were added to Anki, but their blocks changed while saving: add "id: …" with the note\'s id to each of those blocks (a block without it is refused, so nothing is added twice).', unplaced.join(', '));
+      log.warn(msg);
+      void vscode.window.showWarningMessage(msg);
+    }
+    if (insertions.length === 0) return;
+    const edit = new vscode.WorkspaceEdit();
+    for (const x of insertions) edit.insert(uri, new vscode.Position(x.line, 0), x.text);
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      log.warn(`${uri.query}: could not write the ids of the added notes ${insertions.map((x) => x.id).join(', ')} into the document.`);
+      return;
+    }
+    log.info(`${uri.query}: wrote the ids of the added notes ${insertions.map((x) => x.id).join(', ')} into their blocks.`);
+    if (written !== undefined && current === written && doc.getText() === applyInsertions(written, insertions) && doc.isDirty) await doc.save();
+  };
 
   const docOf = async (uri: vscode.Uri) => engine.get(uri.query) ?? (await engine.load(uri.query, maxNotes()));
 
@@ -58,6 +95,8 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
       const diags: vscode.Diagnostic[] = [];
       for (const o of report.outcomes) {
         if (o.kind === 'invalid') {
+          // The editing help shows the blocks' own problems as you type (the same messages): not twice.
+          if (deps.editing && !o.saveOnly) continue;
           for (const p of o.problems) {
             const start = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
             const end = p.endLine !== undefined ? new vscode.Position(p.endLine - 1, Math.max(0, (p.endColumn ?? 1) - 1)) : start.translate(0, 1);
@@ -73,7 +112,7 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
         }
       }
       diagnostics.set(uri, diags);
-      const saved = report.outcomes.filter((o) => o.kind === 'saved').length;
+      const saved = report.outcomes.filter((o) => o.kind === 'saved' || o.kind === 'created').length;
       const failed = report.outcomes.filter((o) => o.kind === 'failed');
       if (report.removed.length > 0) {
         log.info(`${uri.query}: ${report.removed.length} note(s) whose block was removed from the document are unchanged in Anki.`);
@@ -84,7 +123,13 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
           t('{0} block(s) have problems (underlined): fix them and save again. Nothing was sent to Anki.', report.outcomes.length),
         );
       }
-      log.info(`${uri.query}: saved ${saved} changed note(s) in one batch; ${failed.length} failed.`);
+      log.info(`${uri.query}: saved ${saved} changed or new note(s) in one batch; ${failed.length} failed.`);
+      if (report.created.length > 0) {
+        void vscode.window.setStatusBarMessage(t('Anki: {0} new notes added.', report.created.length), 10000);
+        // A failed save leaves the document dirty: the ids go in now. A successful one: once VS Code has finished it.
+        if (failed.length > 0) void writeBackIds(uri, report.created);
+        else pendingIds.set(uri.toString(), { written: text, created: report.created });
+      }
       if (failed.length > 0) {
         throw vscode.FileSystemError.Unavailable(
           t('{0} note(s) saved; {1} not saved (underlined at their blocks; the document keeps your text), e.g. {2}', saved, failed.length, failed[0]?.message ?? ''),
@@ -146,11 +191,19 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
   };
 
   return [
+    ...(deps.editing ? [deps.editing.registerStreams({ scheme: STREAM_SCHEME, bases: (uri) => engine.get(uri.query)?.bases, query: (uri) => uri.query })] : []),
     diagnostics,
     changed,
     vscode.workspace.registerFileSystemProvider(STREAM_SCHEME, provider, { isCaseSensitive: true }),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      const pending = pendingIds.get(d.uri.toString());
+      if (!pending) return;
+      pendingIds.delete(d.uri.toString());
+      void writeBackIds(d.uri, pending.created, pending.written);
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.scheme !== STREAM_SCHEME) return;
+      if (d.uri.scheme !== STREAM_SCHEME || !d.isClosed) return;
+      pendingIds.delete(d.uri.toString());
       engine.forget(d.uri.query);
       diagnostics.delete(d.uri);
     }),

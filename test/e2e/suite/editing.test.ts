@@ -3,11 +3,15 @@
 // and the request budget while typing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { afterEdit, whenDiagnostics } from './diagnostics';
 import { activateExtension, anki, closeAllEditors, control, findNotes, findNoteUri, notesInfo, stats, waitFor, type NoteInfo } from './helpers';
 
 const SOURCE = 'Anki';
 const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+/** Waits (by VS Code's diagnostics change event) until our diagnostics of `doc` satisfy `probe`. */
 const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+const whenOurs = <T>(doc: vscode.TextDocument, probe: (ds: vscode.Diagnostic[]) => T | undefined | false, what: string): Promise<T> =>
+  whenDiagnostics(doc.uri, (all) => probe(all.filter((d) => d.source === SOURCE)), what);
 
 interface Parts {
   id?: string;
@@ -37,9 +41,20 @@ async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
   assert.ok(await vscode.workspace.applyEdit(edit), 'workspace edit not applied');
 }
 
+/** Sets the text, then waits for the first diagnostics of the new version that satisfy `probe`. */
+function setTextThen<T>(doc: vscode.TextDocument, text: string, probe: (ds: vscode.Diagnostic[]) => T | undefined | false, what: string): Promise<T> {
+  return afterEdit(doc.uri, () => setText(doc, text), (all) => probe(all.filter((d) => d.source === SOURCE)), what);
+}
+
+/** Sets the text and returns the diagnostic with `code` that the new version gets, with the text it covers. */
+async function diagnosticOf(doc: vscode.TextDocument, text: string, code: string): Promise<{ d: vscode.Diagnostic; text: string }> {
+  const d = await setTextThen(doc, text, (ds) => ds.find((x) => codeOf(x) === code), `a "${code}" diagnostic on ${doc.uri.path}`);
+  return { d, text: doc.getText(d.range) };
+}
+
 /** Waits for a diagnostic with `code` on `uri` and returns it with the text it covers. */
 async function diagnostic(doc: vscode.TextDocument, code: string): Promise<{ d: vscode.Diagnostic; text: string }> {
-  const d = await waitFor(() => ours(doc.uri).find((x) => codeOf(x) === code), `a "${code}" diagnostic on ${doc.uri.path}`);
+  const d = await whenOurs(doc, (ds) => ds.find((x) => codeOf(x) === code), `a "${code}" diagnostic on ${doc.uri.path}`);
   return { d, text: doc.getText(d.range) };
 }
 
@@ -53,6 +68,7 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
   let basic: NoteInfo;
   let other: NoteInfo;
   let third: NoteInfo;
+  let fourth: NoteInfo;
   let clozeNote: NoteInfo;
   let basicDoc: vscode.TextDocument;
   let basicDeck: string;
@@ -65,10 +81,11 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     const ids = await findNotes('note:Basic "deck:Japanese::JLPT N3::Kanji"');
     const infos = await notesInfo(ids.slice(0, 40));
     const picked = infos.filter((n) => n.tags.length >= 2);
-    assert.ok(picked.length >= 3, 'the sample collection has Basic kanji notes');
+    assert.ok(picked.length >= 4, 'the sample collection has Basic kanji notes');
     basic = picked[0] as NoteInfo;
     other = picked[1] as NoteInfo;
     third = picked[2] as NoteInfo;
+    fourth = picked[3] as NoteInfo;
     const clozeIds = await findNotes('note:Cloze');
     clozeNote = (await notesInfo(clozeIds.slice(0, 1)))[0] as NoteInfo;
     basicDoc = await vscode.workspace.openTextDocument(await findNoteUri(basic.noteId));
@@ -86,8 +103,8 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     assert.equal(basicDoc.isDirty, false);
     // Our own rendering of the same note: still nothing to report once the checks have run.
     await setText(basicDoc, docText(base));
-    await setText(basicDoc, docText({ ...base, fields: [['Front', 'x'], base.fields[1] as [string, string]] }));
-    await waitFor(() => ours(basicDoc.uri).length === 0 && basicDoc.getText().includes('Front: "x"'), 'no problems');
+    await setTextThen(basicDoc, docText({ ...base, fields: [['Front', 'x'], base.fields[1] as [string, string]] }), (ds) => ds.length === 0, 'no problems');
+    assert.ok(basicDoc.getText().includes('Front: "x"'));
   });
 
   it('each problem appears with its code, severity and exact range, without saving', async () => {
@@ -113,15 +130,13 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     ];
     for (const c of cases) {
       const text = typeof c.parts === 'string' ? c.parts : docText(c.parts);
-      await setText(basicDoc, text);
-      const { d, text: covered } = await diagnostic(basicDoc, c.code);
+      const { d, text: covered } = await diagnosticOf(basicDoc, text, c.code);
       assert.equal(d.severity, c.severity, `${c.code}: severity`);
       if (c.code !== 'yaml') assert.equal(covered, c.text, `${c.code}: range`);
       if (c.message) assert.match(d.message, c.message);
       assert.equal(basicDoc.getText(), text, 'the text is what the test wrote');
       // back to a clean document: the problem disappears
-      await setText(basicDoc, docText(base));
-      await waitFor(() => !ours(basicDoc.uri).some((x) => codeOf(x) === c.code), `"${c.code}" to disappear`);
+      await setTextThen(basicDoc, docText(base), (ds) => !ds.some((x) => codeOf(x) === c.code), `"${c.code}" to disappear`);
     }
     assert.ok(basicDoc.isDirty, 'nothing was saved');
   });
@@ -132,8 +147,7 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     const [, text] = firstField(clozeNote);
     const edited = doc.getText().replace(/\{\{c(\d+)::/g, '').replace(/\}\}/g, '');
     assert.notEqual(edited, doc.getText(), `the cloze note has deletions: ${text}`);
-    await setText(doc, edited);
-    const { d } = await diagnostic(doc, 'noCloze');
+    const { d } = await diagnosticOf(doc, edited, 'noCloze');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -144,24 +158,30 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     // Start from a first field known to be a duplicate (of a third note): its diagnostic shows only once that check
     // has answered, so nothing of the setup is in flight when counting starts.
     const [, thirdValue] = firstField(third);
-    await setText(basicDoc, docText({ ...base, fields: [['Front', thirdValue], back] }));
-    await waitFor(() => ours(basicDoc.uri).some((x) => codeOf(x) === 'duplicateNote' && basicDoc.getText(x.range).includes(JSON.stringify(thirdValue))), 'the setup duplicate');
+    await setTextThen(basicDoc, docText({ ...base, fields: [['Front', thirdValue], back] }), (ds) => ds.some((x) => codeOf(x) === 'duplicateNote' && basicDoc.getText(x.range).includes(JSON.stringify(thirdValue))), 'the setup duplicate');
     await control('resetStats');
     const [, dupValue] = firstField(other);
     // typed quickly: each keystroke is an edit; only a pause in typing asks Anki
     // A pause is a gap between two of the document's change events (what the editing help's debounce sees) longer
     // than 250 ms: on a loaded machine an edit itself can take that long.
     const changes: number[] = [];
+    let d: vscode.Diagnostic;
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === basicDoc && e.contentChanges.length > 0) changes.push(Date.now());
     });
     try {
-      for (let i = 1; i <= dupValue.length; i++) await setText(basicDoc, docText({ ...base, fields: [['Front', dupValue.slice(0, i)], back] }));
+      for (let i = 1; i < dupValue.length; i++) await setText(basicDoc, docText({ ...base, fields: [['Front', dupValue.slice(0, i)], back] }));
+      // the last keystroke; then the diagnostics of that version (an earlier version's may fit the new text too)
+      d = await setTextThen(
+        basicDoc,
+        docText({ ...base, fields: [['Front', dupValue], back] }),
+        (ds) => ds.find((x) => codeOf(x) === 'duplicateNote' && basicDoc.getText(x.range) === `Front: ${JSON.stringify(dupValue)}`),
+        'the duplicate diagnostic of the typed first field',
+      );
     } finally {
       sub.dispose();
     }
     const pauses = 1 + changes.slice(1).filter((t, i) => t - (changes[i] ?? t) > 250).length;
-    const d = await waitFor(() => ours(basicDoc.uri).find((x) => codeOf(x) === 'duplicateNote' && basicDoc.getText(x.range) === `Front: ${JSON.stringify(dupValue)}`), 'the duplicate diagnostic of the typed first field');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
     // Only the editing help's duplicate searches count (the Decks view may follow the editor meanwhile).
     const log = (await control('stats')) as { log: Array<{ action: string; query?: string }> };
@@ -169,12 +189,32 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     // at most one duplicate search per pause (an answer the session already has may come without a request)
     assert.ok(checks <= pauses, `duplicate checks: ${checks} for ${pauses} pause(s) in typing: ${JSON.stringify(log.log)}`);
     assert.ok(typeof d.code === 'object' && d.code.target.scheme === 'command', 'the code links to the other note');
-    // the quick fix comes from the lint of the document's current version (asked again until it has answered)
-    const open = await waitFor(async () => {
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', basicDoc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
-      return actions.find((a) => a.command?.command === 'ankiFiles.openNoteById');
-    }, 'the "Open the other note" quick fix', 10000, 250);
+    // the quick fix comes from the lint of the document's current version, asked once
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', basicDoc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const open = actions.find((a) => a.command?.command === 'ankiFiles.openNoteById');
+    assert.ok(open, `the "Open the other note" quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.deepEqual(open.command?.arguments, [other.noteId]);
+  });
+
+  it("a quick fix asked while the duplicate search is still out waits for that version's answer", async () => {
+    const back = base.fields[1] as [string, string];
+    const [, value] = firstField(fourth);
+    // Anki answers slowly: the code actions are asked as soon as the pause in typing has sent the question (seen in
+    // the test server's log, which records a request when it arrives, before the delayed reply).
+    await control('resetStats');
+    await control('delayNext', { n: 3, ms: 1500 });
+    const text = docText({ ...base, fields: [['Front', value], back] });
+    try {
+      await setText(basicDoc, text);
+      await waitFor(async () => ((await control('stats')) as { log: Array<{ action: string; query?: string }> }).log.some((e) => e.action === 'findNotes' && e.query?.startsWith('"dupe:')), 'the duplicate search of the pause in typing');
+    } finally {
+      await control('clearFaults');
+    }
+    const front = new vscode.Range(basicDoc.positionAt(text.indexOf('  Front:') + 2), basicDoc.positionAt(text.indexOf('\n', text.indexOf('  Front:'))));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', basicDoc.uri, front, vscode.CodeActionKind.QuickFix.value);
+    const open = actions.filter((a) => a.command?.command === 'ankiFiles.openNoteById');
+    assert.ok(open.some((a) => JSON.stringify(a.command?.arguments) === JSON.stringify([fourth.noteId])), `"Open the other note (${fourth.noteId})" among ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(ours(basicDoc.uri).some((x) => codeOf(x) === 'duplicateNote'), 'and the diagnostic is there');
   });
 
   it('typing 20 edits costs no request beyond the cache', async () => {
@@ -194,9 +234,7 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
       });
       try {
         for (let i = 1; i <= 19; i++) await setText(basicDoc, docText({ ...base, fields: [dupFront, [backName, backValue + ' typed'.slice(0, 1 + (i % 6)) + i]] }));
-        await setText(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [dupFront, [backName, backValue + ' <u>done']] }));
-        await diagnostic(basicDoc, 'unclosedElement');
-        await diagnostic(basicDoc, 'tagHasSpace');
+        await setTextThen(basicDoc, docText({ ...base, tags: [...base.tags, 'new one'], fields: [dupFront, [backName, backValue + ' <u>done']] }), (ds) => ['unclosedElement', 'tagHasSpace'].every((c) => ds.some((x) => codeOf(x) === c)), 'the unclosedElement and tagHasSpace diagnostics');
       } finally {
         sub.dispose();
       }
@@ -217,15 +255,14 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
       { parts: docText({ ...base, fields: [base.fields[0] as [string, string], ['Back', 'x</i> y']] }), code: 'strayEndTag', title: /^Remove <\/i>$/, expect: /Back: "x y"/ },
     ];
     for (const f of fixes) {
-      await setText(basicDoc, f.parts);
-      const { d } = await diagnostic(basicDoc, f.code);
+      const { d } = await diagnosticOf(basicDoc, f.parts, f.code);
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', basicDoc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
       const action = actions.find((a) => f.title.test(a.title));
       assert.ok(action?.edit, `a quick fix matching ${String(f.title)} among ${JSON.stringify(actions.map((a) => a.title))}`);
       assert.equal(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
-      assert.ok(await vscode.workspace.applyEdit(action.edit));
+      const fix = action.edit;
+      await afterEdit(basicDoc.uri, async () => assert.ok(await vscode.workspace.applyEdit(fix)), (ds) => !ds.some((x) => x.source === SOURCE && codeOf(x) === f.code), `"${f.code}" to disappear after the fix`);
       assert.match(basicDoc.getText(), f.expect);
-      await waitFor(() => !ours(basicDoc.uri).some((x) => codeOf(x) === f.code), `"${f.code}" to disappear after the fix`);
     }
   });
 
@@ -285,7 +322,7 @@ describe('editing help: problems as you type, quick fixes, completion, hover', f
     assert.ok(await doc.save(), 'saved');
     const [after] = await notesInfo([basic.noteId]);
     assert.equal(after?.fields.Back?.value, 'saved after a language change');
-    await waitFor(() => ours(doc.uri).length === 0, 'no problems after saving');
+    await whenOurs(doc, (ds) => ds.length === 0, 'no problems after saving');
   });
 
   it('Check Notes over a query: { notes, problems } at ⌈N/5000⌉ + 2 requests, listed in the Problems panel on the notes\' URIs', async () => {
