@@ -9,6 +9,15 @@ function pane(page, name) {
   return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRe(name)}`, 'i') }) }).first();
 }
 
+/** Collapses every deck of the Decks view and scrolls it to the top (earlier tests may have expanded decks). */
+async function collapseDecks(page) {
+  const list = decksPane(page).locator('.monaco-list').first();
+  await list.waitFor({ state: 'visible', timeout: 30000 });
+  await list.focus();
+  await page.keyboard.press('Control+ArrowLeft'); // list.collapseAll
+  await page.keyboard.press('Home');
+}
+
 export const tests = [
   {
     name: 'Tags view: the tag hierarchy with note counts; clicking a tag lists its notes in Search Results',
@@ -51,6 +60,7 @@ export const tests = [
       const deck = names.find((n) => !n.includes('::') && n !== 'Default');
       assert.ok(deck, 'no top-level deck besides Default');
       const cards = (await server.anki('findCards', { query: `"deck:${deck}"` })).length;
+      await collapseDecks(page);
       const item = treeItem(decksPane(page), deck).first();
       await item.waitFor({ state: 'visible', timeout: 30000 });
       await item.click({ button: 'right' });
@@ -78,6 +88,7 @@ export const tests = [
       const id = await server.anki('addNote', { note: { deckName: 'UI Rename Source::Child', modelName: 'Basic', fields: { Front: 'ui rename', Back: 'b' } } });
       await openAnkiView(page);
       await runCommand(page, 'Anki: Refresh');
+      await collapseDecks(page);
       const item = treeItem(decksPane(page), 'UI Rename Source').first();
       await item.waitFor({ state: 'visible', timeout: 30000 });
       await item.click({ button: 'right' });
