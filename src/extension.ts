@@ -17,6 +17,7 @@ import { registerStreamDocuments } from './ui/streamDocument';
 import { registerConflictCommands } from './ui/conflict';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
+import { registerMediaEditor, type MediaPasteProvider } from './ui/mediaEditor';
 import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
@@ -27,6 +28,8 @@ export interface AnkiFilesTestApi {
   readonly decks: DecksView;
   readonly preview: PreviewHandle;
   readonly fs: AnkiFileSystem;
+  /** The paste provider of media (VS Code ≥ 1.97), to be called with a real DataTransfer. */
+  readonly mediaPaste?: MediaPasteProvider | undefined;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -76,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh })) subscribe(d);
     for (const d of registerConflictCommands({ session, fs })) subscribe(d);
     for (const d of registerMedia({ session })) subscribe(d);
+    const mediaEditor = registerMediaEditor(context, { session });
+    for (const d of mediaEditor.disposables) subscribe(d);
     for (const d of registerHistory({
       session,
       engine: fs.provider.engine,
@@ -93,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs, mediaPaste: mediaEditor.pasteProvider } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);
