@@ -78,8 +78,9 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     };
     for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh })) subscribe(d);
     for (const d of registerConflictCommands({ session, fs })) subscribe(d);
-    for (const d of registerMedia({ session })) subscribe(d);
-    const mediaEditor = registerMediaEditor(context, { session });
+    const onStored = (name: string): void => editing.mediaStored(name);
+    for (const d of registerMedia({ session, onStored })) subscribe(d);
+    const mediaEditor = registerMediaEditor(context, { session, onStored });
     for (const d of mediaEditor.disposables) subscribe(d);
     for (const d of registerHistory({
       session,

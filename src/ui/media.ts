@@ -14,6 +14,8 @@ const t = vscode.l10n.t;
 
 export interface MediaDeps {
   session: Session;
+  /** Told the name of every file stored in Anki (the editing help's media names). */
+  onStored?: (name: string) => void;
 }
 
 /** What the media commands resolve to (scripts and tests): the tag inserted and the name Anki stored. */
@@ -77,7 +79,7 @@ async function insertAtCursor(editor: vscode.TextEditor, tag: string): Promise<b
  * both and answers the name it used); returns that name, or undefined after saying why nothing was stored.
  * The one upload path of Add Media File, drop and paste.
  */
-export async function uploadMedia(session: Session, name: string, bytes: Uint8Array): Promise<string | undefined> {
+export async function uploadMedia(session: Session, name: string, bytes: Uint8Array, onStored?: (name: string) => void): Promise<string | undefined> {
   const log = session.log;
   const problem = checkUpload(name, bytes.byteLength, maxUploadBytes());
   if (problem) {
@@ -87,6 +89,7 @@ export async function uploadMedia(session: Session, name: string, bytes: Uint8Ar
   try {
     const stored = await session.client.storeMediaFile(name, Buffer.from(bytes).toString('base64'));
     log.info(`Stored media file "${name}" as "${stored}" (${bytes.byteLength} bytes)`);
+    onStored?.(stored);
     return stored;
   } catch (e) {
     const why = describeAnkiError(e).message;
@@ -99,7 +102,7 @@ export async function uploadMedia(session: Session, name: string, bytes: Uint8Ar
 export function registerMedia(deps: MediaDeps): vscode.Disposable[] {
   const { session } = deps;
 
-  const upload = (name: string, bytes: Uint8Array): Promise<string | undefined> => uploadMedia(session, name, bytes);
+  const upload = (name: string, bytes: Uint8Array): Promise<string | undefined> => uploadMedia(session, name, bytes, deps.onStored);
 
   const insertMedia = async (arg?: unknown): Promise<MediaInsertResult | undefined> => {
     const editor = activeNoteEditor();

@@ -19,6 +19,8 @@ const t = vscode.l10n.t;
 
 export interface MediaEditorDeps {
   session: Session;
+  /** Told the name of every file stored in Anki (the editing help's media names). */
+  onStored?: (name: string) => void;
 }
 
 /** What Anki: Play Media resolves to: where the copy was written and whether the system opened it. */
@@ -93,7 +95,7 @@ interface PendingPaste {
   document: vscode.TextDocument;
   version: number;
   selection: [number, number];
-  files: Array<{ name: string; mime: string; data: () => Thenable<Uint8Array> }>;
+  files: Array<{ name: string; mime: string; bytes: Uint8Array }>;
 }
 
 export function registerMediaEditor(
@@ -157,20 +159,31 @@ export function registerMediaEditor(
     async provideDocumentPasteEdits(document, ranges, dataTransfer) {
       if (document.uri.scheme !== SCHEME || ranges.length !== 1) return undefined;
       const range = ranges[0] as vscode.Range;
-      const files: PendingPaste['files'] = [];
+      const found: Array<{ name: string; mime: string; file: vscode.DataTransferFile }> = [];
       let hasText = false;
       for (const [mime, item] of dataTransfer) {
         if (mime === 'text/plain') hasText = true;
         const f = item.asFile();
-        if (f) files.push({ name: f.name, mime, data: () => f.data() });
+        if (f) found.push({ name: f.name, mime, file: f });
       }
-      if (files.length === 0) return undefined;
+      if (found.length === 0) return undefined;
       const selection: [number, number] = [document.offsetAt(range.start), document.offsetAt(range.end)];
       const probe = placeMedia(document.getText(), selection[0], selection[1], '');
       if (!probe.ok) {
         // The clipboard's text (if any) is pasted as usual; a picture alone cannot go there.
         if (!hasText) void vscode.window.showWarningMessage(notInFieldMessage(probe));
         return undefined;
+      }
+      // The bytes are read now: VS Code releases the paste's data once the edits are provided (a file's
+      // `data()` in the resolve step fails with "No data transfer found"). Reading is local; nothing is sent.
+      const files: PendingPaste['files'] = [];
+      for (const f of found) {
+        try {
+          files.push({ name: f.name, mime: f.mime, bytes: await f.file.data() });
+        } catch (e) {
+          void vscode.window.showErrorMessage(t('Could not read the pasted data: {0}', e instanceof Error ? e.message : String(e)));
+          return undefined;
+        }
       }
       const edit = api.newEdit('', t('Add to Anki\'s media and insert its tag'), kind);
       pending.set(edit, { document, version: document.version, selection, files });
@@ -190,14 +203,7 @@ export function registerMediaEditor(
       const tags: string[] = [];
       for (const f of p.files) {
         if (token.isCancellationRequested) return edit;
-        let bytes: Uint8Array;
-        try {
-          bytes = await f.data();
-        } catch (e) {
-          void vscode.window.showErrorMessage(t('Could not read the pasted data: {0}', e instanceof Error ? e.message : String(e)));
-          return edit;
-        }
-        const stored = await uploadMedia(session, pastedFileName(f.name, f.mime, bytes), bytes);
+        const stored = await uploadMedia(session, pastedFileName(f.name, f.mime, f.bytes), f.bytes, deps.onStored);
         if (stored === undefined) return edit; // said why; nothing inserted
         tags.push(mediaTag(stored));
       }

@@ -27,6 +27,8 @@ export interface EditingHelp {
   readonly cache: CollectionCache;
   /** Reload the collection facts (views' Refresh, window focus) and re-check open notes. */
   refresh(): Promise<void>;
+  /** A media file was just stored in Anki: known to the checks (no missing-media warning) from now on. */
+  mediaStored(name: string): void;
 }
 
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp' };
@@ -322,6 +324,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
 
   return {
     cache,
+    mediaStored: (name) => cache.mediaAdded(name),
     refresh: async () => {
       if (!cache.facts) return;
       try {
