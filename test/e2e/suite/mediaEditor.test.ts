@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, anki, closeAllEditors, control, findNotes, findNoteUri, openEditor, stats } from './helpers';
+import { activateExtension, anki, closeAllEditors, control, findNotes, findNoteUri, openEditor, stats, waitFor } from './helpers';
 
 interface PlayResult {
   file: string;
@@ -56,17 +56,28 @@ async function hoverText(doc: vscode.TextDocument, offset: number): Promise<{ te
   };
 }
 
-/** A DataTransfer holding one file item, as VS Code passes pasted picture data (named image.png, no uri). */
-function fileTransfer(bytes: Uint8Array, name = 'image.png'): vscode.DataTransfer {
+/**
+ * A DataTransfer holding one file item, as VS Code passes pasted picture data (named image.png, no uri). Like
+ * VS Code's, its data can be read only until the paste's edits are provided: `release()` ends that.
+ */
+function fileTransfer(bytes: Uint8Array, name = 'image.png'): vscode.DataTransfer & { release(): void } {
+  let released = false;
   class FileItem extends vscode.DataTransferItem {
     override asFile(): vscode.DataTransferFile {
-      return { name, uri: undefined, data: async () => bytes };
+      return { name, uri: undefined, data: async () => (released ? Promise.reject(new Error('No data transfer found')) : bytes) };
     }
   }
   const dt = new vscode.DataTransfer();
   dt.set('image/png', new FileItem(''));
-  return dt;
+  return Object.assign(dt, { release: () => void (released = true) });
 }
+
+/** The file names the missing-media warnings of `doc` point at. */
+const missingMedia = (doc: vscode.TextDocument): string[] =>
+  vscode.languages
+    .getDiagnostics(doc.uri)
+    .filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'missingMedia')
+    .map((d) => doc.getText(d.range));
 
 const storeCalls = async (): Promise<number> => (await stats()).actions.storeMediaFile ?? 0;
 const token = new vscode.CancellationTokenSource().token;
@@ -121,8 +132,10 @@ describe('media in the editor: sound hover and play, paste', () => {
     const png = Buffer.from('\x89PNG e2e pasted picture');
     const dt = new vscode.DataTransfer();
     dt.set('image/png', new vscode.DataTransferItem(png)); // not a file: no upload offered
-    const { id, editor, valueEnd } = await openWithBack('pasted here', 6);
+    const { id, editor, valueEnd } = await openWithBack('pasted here <img src="e2e-absent.png">', 6);
     const doc = editor.document;
+    // The editing help has Anki's media names: the absent file is flagged.
+    await waitFor(() => missingMedia(doc).length === 1, 'the missing-media warning of e2e-absent.png');
     const range = new vscode.Range(doc.positionAt(valueEnd), doc.positionAt(valueEnd));
     assert.equal(await paste.provideDocumentPasteEdits(doc, [range], dt, {}, token), undefined);
 
@@ -130,6 +143,7 @@ describe('media in the editor: sound hover and play, paste', () => {
     const withFile = fileTransfer(new Uint8Array(png));
     const calls = await storeCalls();
     const edits = await paste.provideDocumentPasteEdits(doc, [range], withFile, {}, token);
+    withFile.release();
     assert.equal(edits?.length, 1);
     const edit = edits?.[0] as PasteEditLike;
     assert.equal(edit.insertText, '');
@@ -143,10 +157,14 @@ describe('media in the editor: sound hover and play, paste', () => {
     const expected = `paste-${createHash('sha1').update(png).digest('hex')}.png`;
     assert.ok(names.includes(expected), `${expected} not in ${names.join(', ')}`);
     assert.equal(await anki('retrieveMediaFile', { filename: expected }), png.toString('base64'));
-    assert.ok(doc.getText().includes(`  Back: pasted here<img src="${expected}">\n`), doc.getText());
+    const back = `pasted here <img src="e2e-absent.png"><img src="${expected}">`;
+    assert.ok(doc.getText().includes(`  Back: ${back}\n`), doc.getText());
+    // Checked now (the code actions check the current version first): the stored file is known, no request needed.
+    await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+    assert.deepEqual(missingMedia(doc), ['e2e-absent.png']);
     assert.ok(await doc.save());
     const [info] = (await anki('notesInfo', { notes: [id] })) as Array<{ fields: Record<string, { value: string }> }>;
-    assert.equal(info?.fields.Back?.value, `pasted here<img src="${expected}">`);
+    assert.equal(info?.fields.Back?.value, back);
   });
 
   it('paste: a refused (too large) or failed upload leaves the text unchanged; outside a field nothing is offered', async function () {
@@ -166,7 +184,9 @@ describe('media in the editor: sound hover and play, paste', () => {
     const cfg = vscode.workspace.getConfiguration('ankiFiles');
     await cfg.update('media.maxUploadSizeMB', 0.1, vscode.ConfigurationTarget.Global);
     try {
-      const [big] = (await paste.provideDocumentPasteEdits(doc, [new vscode.Range(at, at)], transfer(new Uint8Array(200 * 1024).fill(7)), {}, token)) ?? [];
+      const bigData = transfer(new Uint8Array(200 * 1024).fill(7));
+      const [big] = (await paste.provideDocumentPasteEdits(doc, [new vscode.Range(at, at)], bigData, {}, token)) ?? [];
+      bigData.release();
       assert.ok(big);
       const r = await paste.resolveDocumentPasteEdit(big, token);
       assert.equal(r.insertText, '');
@@ -176,7 +196,9 @@ describe('media in the editor: sound hover and play, paste', () => {
     }
     assert.equal(await storeCalls(), calls, 'a too large file was sent');
     // the upload fails (connection reset)
-    const [edit] = (await paste.provideDocumentPasteEdits(doc, [new vscode.Range(at, at)], transfer(new Uint8Array([9, 9, 9])), {}, token)) ?? [];
+    const small = transfer(new Uint8Array([9, 9, 9]));
+    const [edit] = (await paste.provideDocumentPasteEdits(doc, [new vscode.Range(at, at)], small, {}, token)) ?? [];
+    small.release();
     assert.ok(edit);
     await control('resetNext', { n: 1 });
     try {
