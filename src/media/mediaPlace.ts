@@ -114,3 +114,9 @@ export function localCopyName(file: string): string {
   const base = (file.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f<>:"|?*]/g, '_');
   return base === '' || /^\.+$/.test(base) ? `media${base}` : base;
 }
+
+/** Whether `version` (VS Code's, e.g. "1.97.2") is 1.97 or later: the first with the paste API stable. */
+export function hasStablePasteApi(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map((x) => Number.parseInt(x, 10));
+  return major > 1 || (major === 1 && minor >= 97);
+}

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeAnkiError } from '../anki/errors';
 import { Commands, SCHEME } from '../constants';
-import { localCopyName, pastedFileName, placeMedia, playArgument, playCommandUri } from '../media/mediaPlace';
+import { hasStablePasteApi, localCopyName, pastedFileName, placeMedia, playArgument, playCommandUri } from '../media/mediaPlace';
 import { mediaKind, mediaTag } from '../media/mediaTags';
 import { notInFieldMessage, uploadMedia } from './media';
 import type { Session } from './session';
@@ -71,8 +71,13 @@ interface PasteApi {
   emptyKind: PasteEditKind;
 }
 
-/** VS Code's paste API when this VS Code has it (1.97 and later), else undefined. */
+/**
+ * VS Code's paste API when this VS Code has it stable (1.97 and later), else undefined. Older versions have
+ * `registerDocumentPasteEditProvider` as a *proposed* API (a function that throws for an extension that did
+ * not enable the proposal, with another edit shape), so the version is checked as well as the function.
+ */
 export function pasteApi(): PasteApi | undefined {
+  if (!hasStablePasteApi(vscode.version)) return undefined;
   const ns = vscode as unknown as {
     languages: { registerDocumentPasteEditProvider?: unknown };
     DocumentPasteEdit?: unknown;
@@ -224,6 +229,11 @@ export function registerMediaEditor(
       return edit;
     },
   };
-  disposables.push(api.register({ scheme: SCHEME }, provider, { providedPasteEditKinds: [kind], pasteMimeTypes: ['files', 'image/*'] }));
+  try {
+    disposables.push(api.register({ scheme: SCHEME }, provider, { providedPasteEditKinds: [kind], pasteMimeTypes: ['files', 'image/*'] }));
+  } catch (e) {
+    log.warn(`Pasting media into notes is not available: ${String(e)}`);
+    return { disposables };
+  }
   return { disposables, pasteProvider: provider };
 }

@@ -2,7 +2,7 @@
 // the play link of a sound hover.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { localCopyName, mediaFileName, pastedFileName, placeMedia, playArgument, playCommandUri, type Replacement } from '../../../src/media/mediaPlace';
+import { hasStablePasteApi, localCopyName, mediaFileName, pastedFileName, placeMedia, playArgument, playCommandUri, type Replacement } from '../../../src/media/mediaPlace';
 import { parseNoteDocument, renderNote } from '../../../src/notes/document';
 import type { NoteSnapshot } from '../../../src/notes/model';
 
@@ -137,5 +137,16 @@ describe('the play link', () => {
     expect(localCopyName('../../etc/x.mp3')).toBe('x.mp3');
     expect(localCopyName('..')).toBe('media..');
     expect(localCopyName('a:b?.ogg')).toBe('a_b_.ogg');
+  });
+});
+
+describe('hasStablePasteApi', () => {
+  it('is true from VS Code 1.97 on (where the paste API is stable), false before', () => {
+    expect(hasStablePasteApi('1.90.2')).toBe(false);
+    expect(hasStablePasteApi('1.96.4')).toBe(false);
+    expect(hasStablePasteApi('1.97.0')).toBe(true);
+    expect(hasStablePasteApi('1.139.1')).toBe(true);
+    expect(hasStablePasteApi('2.0.0')).toBe(true);
+    expect(hasStablePasteApi('unknown')).toBe(false);
   });
 });
