@@ -33,6 +33,7 @@ export const Commands = {
   checkNotes: 'ankiFiles.checkNotes',
   insertMedia: 'ankiFiles.insertMedia',
   addMediaFile: 'ankiFiles.addMediaFile',
+  playMedia: 'ankiFiles.playMedia',
   undoLastSave: 'ankiFiles.undoLastSave',
   undoSave: 'ankiFiles.undoSave',
   redoLastSave: 'ankiFiles.redoLastSave',
@@ -53,7 +54,7 @@ export const Commands = {
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 /** Commands that only make sense from a tree item or another command: hidden from the palette. */
-export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults];
+export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults, Commands.playMedia];
 
 export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {

@@ -20,6 +20,7 @@ import { registerDecksAndTags } from './ui/decksAndTags';
 import type { TagsView } from './tree/tagsView';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
+import { registerMediaEditor, type MediaPasteProvider } from './ui/mediaEditor';
 import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
@@ -31,6 +32,8 @@ export interface AnkiFilesTestApi {
   readonly preview: PreviewHandle;
   readonly fs: AnkiFileSystem;
   readonly tags?: TagsView;
+  /** The paste provider of media (VS Code ≥ 1.97), to be called with a real DataTransfer. */
+  readonly mediaPaste?: MediaPasteProvider | undefined;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -81,7 +84,10 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     };
     for (const d of registerCommands({ session, fs, decks, results, openSearch, onRefresh })) subscribe(d);
     for (const d of registerConflictCommands({ session, fs })) subscribe(d);
-    for (const d of registerMedia({ session })) subscribe(d);
+    const onStored = (name: string): void => editing.mediaStored(name);
+    for (const d of registerMedia({ session, onStored })) subscribe(d);
+    const mediaEditor = registerMediaEditor(context, { session, onStored });
+    for (const d of mediaEditor.disposables) subscribe(d);
     for (const d of registerHistory({
       session,
       engine: fs.provider.engine,
@@ -103,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs, tags: decksAndTags.tags } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs, tags: decksAndTags.tags, mediaPaste: mediaEditor.pasteProvider } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -69,6 +69,14 @@ export class CollectionCache {
     return this.load();
   }
 
+  /** A media file Anki Files just stored under `name` (no request): in the media names from now on. */
+  mediaAdded(name: string): void {
+    this.mediaFiles.delete(name);
+    if (!this.loaded || this.loaded.media.has(name)) return;
+    this.loaded = { ...this.loaded, media: new Set([...this.loaded.media, name]) };
+    for (const l of this.listeners) l();
+  }
+
   /** Forget everything without loading (the connection changed). */
   clear(): void {
     this.generation++;

@@ -53,14 +53,19 @@ function fieldValues(text: string): Map<string, string> | undefined {
 }
 
 /**
- * Where `offset` falls inside the value of a field under `fields:`, inserts `insertion` there. Fails when the
- * document does not parse or the offset is not inside a field value (a key, `tags:`, a comment…).
+ * Where `offset` falls inside the value of a field under `fields:`, inserts `insertion` there (in place of the
+ * value's text up to `selectionEnd`, when that is given: a selection inside the one value). Fails when the
+ * document does not parse or the offset (or selection) is not inside a field value (a key, `tags:`, a comment…).
  */
-export function insertIntoField(text: string, offset: number, insertion: string): FieldInsertResult {
-  if (offset < 0 || offset > text.length || text.includes(MARKER)) return { ok: false, reason: 'invalidDocument' };
+export function insertIntoField(text: string, offset: number, insertion: string, selectionEnd = offset): FieldInsertResult {
+  if (offset < 0 || selectionEnd < offset || selectionEnd > text.length || text.includes(MARKER)) return { ok: false, reason: 'invalidDocument' };
   const pairs = fieldPairs(text);
   if (!pairs) return { ok: false, reason: 'invalidDocument' };
-  const markedPairs = fieldPairs(text.slice(0, offset) + MARKER + text.slice(offset));
+  // With a selection, a second marker at its end: the text between the two markers is what the insertion replaces.
+  const selecting = selectionEnd > offset;
+  const markedPairs = fieldPairs(
+    text.slice(0, offset) + MARKER + (selecting ? text.slice(offset, selectionEnd) + MARKER : '') + text.slice(selectionEnd),
+  );
   for (const [i, { key, value }] of pairs.entries()) {
     if (!isScalar(key) || typeof key.value !== 'string' || !key.range) continue;
     const name = key.value;
@@ -74,7 +79,7 @@ export function insertIntoField(text: string, offset: number, insertion: string)
       const lineEnd = text.indexOf('\n', key.range[1]);
       const eol = lineEnd === -1 ? text.length : lineEnd;
       const rest = text.slice(key.range[1], eol);
-      if (offset < key.range[1] || offset > eol || !/^:[ \t]*$/.test(rest)) continue;
+      if (selecting || offset < key.range[1] || offset > eol || !/^:[ \t]*$/.test(rest)) continue;
       before = '';
       after = '';
       end = eol;
@@ -82,13 +87,15 @@ export function insertIntoField(text: string, offset: number, insertion: string)
       if (!isScalar(value) || typeof value.value !== 'string' || !value.range) continue;
       const [vStart, vEnd] = value.range;
       if (offset < vStart || offset > vEnd) continue;
+      if (selectionEnd > vEnd) return { ok: false, reason: 'notInField' };
       // The same pair parsed with the marker at the cursor: the marker must sit inside the value's text (same
       // style, the value without the marker unchanged), not on a quote, the block header or a comment.
       const m = markedPairs?.[i]?.value;
       if (!isScalar(m) || m.type !== value.type || typeof m.value !== 'string') return { ok: false, reason: 'notInField' };
       const parts = m.value.split(MARKER);
-      if (parts.length !== 2 || parts.join('') !== value.value) return { ok: false, reason: 'notInField' };
-      [before = '', after = ''] = parts;
+      if (parts.length !== (selecting ? 3 : 2) || parts.join('') !== value.value) return { ok: false, reason: 'notInField' };
+      before = parts[0] ?? '';
+      after = parts[parts.length - 1] ?? '';
       end = vEnd;
     }
     const newValue = before + insertion + after;

@@ -14,6 +14,8 @@ const t = vscode.l10n.t;
 
 export interface MediaDeps {
   session: Session;
+  /** Told the name of every file stored in Anki (the editing help's media names). */
+  onStored?: (name: string) => void;
 }
 
 /** What the media commands resolve to (scripts and tests): the tag inserted and the name Anki stored. */
@@ -43,7 +45,7 @@ function uploadProblemMessage(name: string, p: UploadProblem): string {
   }
 }
 
-function notInFieldMessage(r: Extract<FieldInsertResult, { ok: false }>): string {
+export function notInFieldMessage(r: Extract<FieldInsertResult, { ok: false }>): string {
   return r.reason === 'invalidDocument'
     ? t('The note document has a problem to fix first (see the Problems panel); nothing was inserted.')
     : t('Put the cursor inside a field\'s value (under "fields:") to insert media there.');
@@ -72,28 +74,35 @@ async function insertAtCursor(editor: vscode.TextEditor, tag: string): Promise<b
   return true;
 }
 
+/**
+ * Uploads bytes under `name` with storeMediaFile (never replacing a different file of that name: Anki keeps
+ * both and answers the name it used); returns that name, or undefined after saying why nothing was stored.
+ * The one upload path of Add Media File, drop and paste.
+ */
+export async function uploadMedia(session: Session, name: string, bytes: Uint8Array, onStored?: (name: string) => void): Promise<string | undefined> {
+  const log = session.log;
+  const problem = checkUpload(name, bytes.byteLength, maxUploadBytes());
+  if (problem) {
+    void vscode.window.showErrorMessage(uploadProblemMessage(name, problem));
+    return undefined;
+  }
+  try {
+    const stored = await session.client.storeMediaFile(name, Buffer.from(bytes).toString('base64'));
+    log.info(`Stored media file "${name}" as "${stored}" (${bytes.byteLength} bytes)`);
+    onStored?.(stored);
+    return stored;
+  } catch (e) {
+    const why = describeAnkiError(e).message;
+    log.warn(`Storing media file "${name}" failed: ${why}`);
+    void vscode.window.showErrorMessage(t('"{0}" was not added to Anki: {1} The note is unchanged.', name, why));
+    return undefined;
+  }
+}
+
 export function registerMedia(deps: MediaDeps): vscode.Disposable[] {
   const { session } = deps;
-  const log = session.log;
 
-  /** Uploads bytes under `name`; returns the name Anki stored it under, or undefined after saying why not. */
-  const upload = async (name: string, bytes: Uint8Array): Promise<string | undefined> => {
-    const problem = checkUpload(name, bytes.byteLength, maxUploadBytes());
-    if (problem) {
-      void vscode.window.showErrorMessage(uploadProblemMessage(name, problem));
-      return undefined;
-    }
-    try {
-      const stored = await session.client.storeMediaFile(name, Buffer.from(bytes).toString('base64'));
-      log.info(`Stored media file "${name}" as "${stored}" (${bytes.byteLength} bytes)`);
-      return stored;
-    } catch (e) {
-      const why = describeAnkiError(e).message;
-      log.warn(`Storing media file "${name}" failed: ${why}`);
-      void vscode.window.showErrorMessage(t('"{0}" was not added to Anki: {1} The note is unchanged.', name, why));
-      return undefined;
-    }
-  };
+  const upload = (name: string, bytes: Uint8Array): Promise<string | undefined> => uploadMedia(session, name, bytes, deps.onStored);
 
   const insertMedia = async (arg?: unknown): Promise<MediaInsertResult | undefined> => {
     const editor = activeNoteEditor();

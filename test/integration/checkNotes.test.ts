@@ -46,6 +46,24 @@ describe('CollectionCache', () => {
     expect(await cache.mediaFile('missing.png')).toBeUndefined();
     expect(srv.stats.requests).toBe(4); // the tag once (any case), the test's own findNotes, the file once, the missing file
   });
+
+  it('a file Anki Files just stored is in the media names at once, without a request; its bytes are fetched anew', async () => {
+    const cache = new CollectionCache(() => client);
+    const facts = await cache.get();
+    expect(await cache.mediaFile('just-stored.png')).toBeUndefined();
+    let loads = 0;
+    cache.onDidLoad(() => loads++);
+    await client.storeMediaFile('just-stored.png', Buffer.from('new').toString('base64'));
+    srv.stats.reset();
+    cache.mediaAdded('just-stored.png');
+    expect(srv.stats.requests).toBe(0);
+    expect(loads).toBe(1); // open notes are checked again
+    expect(cache.facts?.media.has('just-stored.png')).toBe(true);
+    expect(facts.media.has('just-stored.png')).toBe(false); // the facts given out before are not changed under their holder
+    expect(await cache.mediaFile('just-stored.png')).toEqual(new Uint8Array(Buffer.from('new')));
+    cache.mediaAdded('just-stored.png');
+    expect(loads).toBe(1);
+  });
 });
 
 describe('checkNotes', () => {

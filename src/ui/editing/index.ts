@@ -12,6 +12,8 @@ import type { NoteSnapshot } from '../../notes/model';
 import { parsePath } from '../../notes/paths';
 import type { AnkiFileSystem } from '../../fs/index';
 import type { AnkiSession } from '../../session';
+import { mediaFileName } from '../../media/mediaPlace';
+import { appendPlayLink } from '../mediaEditor';
 import { registerCheckNotes } from './checkNotes';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { fixTitle } from './messages';
@@ -29,6 +31,8 @@ export interface EditingHelp {
   refresh(): Promise<void>;
   /** Documents of a scheme that are YAML streams of note blocks, each block checked as a note document. */
   registerStreams(source: StreamSource): vscode.Disposable;
+  /** A media file was just stored in Anki: known to the checks (no missing-media warning) from now on. */
+  mediaStored(name: string): void;
 }
 
 /** Stream documents ("Open as One Document"): which notes their blocks are (what each block is checked against). */
@@ -407,12 +411,14 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
           const exists = cache.facts?.decks.some((d) => d.toLowerCase() === spot.deck.toLowerCase());
           md.appendMarkdown(exists === false ? t('Deck **{0}**: not in Anki yet (saving creates it)', escapeMd(spot.deck)) : t('Deck **{0}**: {1} notes (with its sub-decks)', escapeMd(spot.deck), String(n)));
         } else {
-          const bytes = await cache.mediaFile(spot.name);
+          const name = mediaFileName(spot.name, spot.media, cache.facts?.media);
+          const bytes = await cache.mediaFile(name);
           if (!bytes) {
-            md.appendMarkdown(t('**{0}**: not in Anki\'s media folder', escapeMd(spot.name)));
+            md.appendMarkdown(t('**{0}**: not in Anki\'s media folder', escapeMd(name)));
           } else {
-            md.appendMarkdown(t('**{0}**: {1}', escapeMd(spot.name), formatSize(bytes.length)));
-            const ext = spot.name.slice(spot.name.lastIndexOf('.') + 1).toLowerCase();
+            md.appendMarkdown(t('**{0}**: {1}', escapeMd(name), formatSize(bytes.length)));
+            appendPlayLink(md, name, spot.media);
+            const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
             const mime = IMAGE_TYPES[ext];
             if (mime && bytes.length <= HOVER_IMAGE_MAX_BYTES) {
               md.appendMarkdown(`\n\n![${escapeMd(spot.name)}](data:${mime};base64,${Buffer.from(bytes).toString('base64')})`);
@@ -439,6 +445,7 @@ export function registerEditingHelp(context: vscode.ExtensionContext, deps: Edit
 
   return {
     cache,
+    mediaStored: (name) => cache.mediaAdded(name),
     refresh: async () => {
       if (!cache.facts) return;
       try {

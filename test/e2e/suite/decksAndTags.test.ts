@@ -6,7 +6,7 @@ import type { AnkiFilesTestApi } from '../../../src/extension';
 import type { DeckDeleteCommandResult, DeckRenameCommandResult, TagCommandResult } from '../../../src/ui/decksAndTags';
 import { activateExtension, anki, closeAllEditors, findNotes, findNoteUri, notesInfo, openEditor, stats, waitFor } from './helpers';
 
-async function api(): Promise<Required<AnkiFilesTestApi>> {
+async function api(): Promise<AnkiFilesTestApi & { tags: NonNullable<AnkiFilesTestApi['tags']> }> {
   const ext = await activateExtension();
   const exported = ext.exports as AnkiFilesTestApi | undefined;
   const tags = exported?.tags;

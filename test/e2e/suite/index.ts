@@ -16,6 +16,7 @@ import './history.test';
 import './findReplace.test';
 import './streamDocument.test';
 import './media.test';
+import './mediaEditor.test';
 import './preview.test';
 import './runtime.test';
 import './conflict.test';
