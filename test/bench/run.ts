@@ -259,6 +259,57 @@ interface OpSpec<C> {
   showActions?: boolean;
 }
 
+/** One measured run of an operation (see `measure`). */
+async function measureRun<C>(spec: OpSpec<C>, i: number): Promise<Sample> {
+  const ctx = spec.setup ? await spec.setup(i) : (undefined as C);
+  gc?.();
+  gc?.();
+  let serverCpu0: number | undefined;
+  if (spec.worker) {
+    await spec.worker.call('reset');
+    serverCpu0 = (await spec.worker.stats()).cpuMs;
+  }
+  const heapBase = heapUsed();
+  heapPeak = heapBase;
+  const sampler = setInterval(sampleHeap, 5);
+  const c0 = clientRequests;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await spec.run(ctx, i);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  sampleHeap();
+  const peak = heapPeak;
+  gc?.();
+  const heapHeld = heapUsed() - heapBase;
+  const keep = out && 'keep' in out ? out.keep : undefined;
+  void keep; // held until here on purpose
+  let requests: number | undefined;
+  let actions: Record<string, number> = {};
+  let serverCpuMs: number | undefined;
+  if (spec.worker) {
+    const st = await spec.worker.stats();
+    requests = st.requests;
+    actions = st.actions;
+    serverCpuMs = serverCpu0 === undefined ? undefined : st.cpuMs - serverCpu0;
+  }
+  const sample: Sample = {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    serverCpuMs,
+    requests,
+    clientRequests: clientRequests - c0,
+    actions,
+    heapPeak: peak,
+    heapBase,
+    heapHeld,
+    note: (out && out.note) ?? '',
+  };
+  if (spec.cleanup) await spec.cleanup(ctx);
+  return sample;
+}
+
 async function measure<C>(spec: OpSpec<C>): Promise<Row> {
   const samples: Sample[] = [];
   if (ONLY && !ONLY.test(`${spec.group} · ${spec.op}`)) {
@@ -268,52 +319,9 @@ async function measure<C>(spec: OpSpec<C>): Promise<Row> {
   if (RUNS_OVERRIDE !== undefined) spec = { ...spec, runs: RUNS_OVERRIDE };
   for (let i = 0; i < spec.runs; i++) {
     log(`${spec.group} · ${spec.op} · run ${i + 1}/${spec.runs}`);
-    const ctx = spec.setup ? await spec.setup(i) : (undefined as C);
-    gc?.();
-    gc?.();
-    let serverCpu0: number | undefined;
-    if (spec.worker) {
-      await spec.worker.call('reset');
-      serverCpu0 = (await spec.worker.stats()).cpuMs;
-    }
-    const heapBase = heapUsed();
-    heapPeak = heapBase;
-    const sampler = setInterval(sampleHeap, 5);
-    const c0 = clientRequests;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const out = await spec.run(ctx, i);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
-    sampleHeap();
-    const peak = heapPeak;
-    gc?.();
-    const heapHeld = heapUsed() - heapBase;
-    const keep = out && 'keep' in out ? out.keep : undefined;
-    void keep; // held until here on purpose
-    let requests: number | undefined;
-    let actions: Record<string, number> = {};
-    let serverCpuMs: number | undefined;
-    if (spec.worker) {
-      const st = await spec.worker.stats();
-      requests = st.requests;
-      actions = st.actions;
-      serverCpuMs = serverCpu0 === undefined ? undefined : st.cpuMs - serverCpu0;
-    }
-    samples.push({
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      serverCpuMs,
-      requests,
-      clientRequests: clientRequests - c0,
-      actions,
-      heapPeak: peak,
-      heapBase,
-      heapHeld,
-      note: (out && out.note) ?? '',
-    });
-    if (spec.cleanup) await spec.cleanup(ctx);
+    // One run per call: when it returns, nothing of the run's result is reachable any more (a result kept in
+    // this loop's frame would still be alive during the next run and count in its peak heap).
+    samples.push(await measureRun(spec, i));
   }
   const reqs = samples.map((s) => s.requests).filter((r): r is number => r !== undefined);
   const minR = reqs.length ? Math.min(...reqs) : undefined;
