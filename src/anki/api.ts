@@ -84,6 +84,11 @@ export interface AnkiApi {
   findCards(query: string): Promise<CardId[]>;
   /** Chunked for long id lists; unknown ids give `undefined` at their position. */
   notesInfo(notes: NoteId[]): Promise<Array<NoteInfo | undefined>>;
+  /**
+   * `notesInfo`, each entry handed to `each` as it is read (listings summarise notes without holding whole
+   * replies); resolves with `each`'s results in order. Optional: callers fall back to `notesInfo` + map.
+   */
+  notesInfoEach?<T>(notes: NoteId[], each: (info: NoteInfo | undefined, index: number) => T): Promise<T[]>;
   notesModTime(notes: NoteId[]): Promise<Array<NoteModTime | undefined>>;
   cardsInfo(cards: CardId[]): Promise<Array<CardInfo | undefined>>;
   cardsModTime(cards: CardId[]): Promise<Array<CardModTime | undefined>>;

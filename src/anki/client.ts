@@ -24,7 +24,8 @@ import {
   describeAnkiError,
 } from './errors';
 import { SerialQueue } from './queue';
-import { envelopeSchema, type KnownAction, type ResultOf } from './schemas';
+import { scanResultEntries } from './replyScan';
+import { envelopeSchema, noteInfoEntrySchema, type KnownAction, type ResultOf } from './schemas';
 import { parseTarget, postJson, type Target } from './transport';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8765';
@@ -164,7 +165,12 @@ export class AnkiClient implements AnkiApi {
     return this.queue.run(() => this.send(action, params, subActions));
   }
 
-  private async send(action: string, params: Record<string, unknown> | undefined, subActions?: number): Promise<unknown> {
+  private async send<R = unknown>(
+    action: string,
+    params: Record<string, unknown> | undefined,
+    subActions?: number,
+    read: (body: Buffer) => R = (body) => this.unwrap(action, body) as R,
+  ): Promise<R> {
     const body = Buffer.from(JSON.stringify(this.envelope(action, params)), 'utf8');
     const started = performance.now();
     let bytesIn = 0;
@@ -194,7 +200,7 @@ export class AnkiClient implements AnkiApi {
           { status: reply.status },
         );
       }
-      const result = this.unwrap(action, reply.body);
+      const result = read(reply.body);
       this.emit({ action, subActions, bytesOut: body.length, bytesIn, ms: performance.now() - started, ok: true });
       return result;
     } catch (e) {
@@ -365,6 +371,53 @@ export class AnkiClient implements AnkiApi {
     const result = await this.chunked('notesInfo', 'notes', notes, this.notesInfoChunk);
     if (!this.sawNotesInfoMod && result.some((n) => n?.mod !== undefined)) this.sawNotesInfoMod = true;
     return result;
+  }
+
+  /**
+   * `notesInfo` (same requests, same validation, same errors), each entry handed to `each` as soon as it is
+   * read and validated; resolves with what `each` returned, in order. The reply is read entry by entry
+   * (src/anki/replyScan.ts): neither its whole text nor its whole parsed tree is held, only `each`'s results.
+   * A reply of another shape is parsed whole as usual, and `each` may then be called again for entries it
+   * already saw (keep it free of side effects).
+   */
+  async notesInfoEach<T>(notes: NoteId[], each: (info: NoteInfo | undefined, index: number) => T): Promise<T[]> {
+    const out: T[] = [];
+    for (const part of chunks(notes, this.notesInfoChunk)) {
+      const offset = out.length;
+      const got = await this.queue.run(() =>
+        this.send('notesInfo', { notes: part }, undefined, (body) => this.readNotesInfo(body, part.length, (info, i) => each(info, offset + i))),
+      );
+      for (const r of got) out.push(r);
+    }
+    return out;
+  }
+
+  /** One notesInfo reply read entry by entry; any other shape goes through `unwrap` + the schema. */
+  private readNotesInfo<T>(body: Buffer, expected: number, each: (info: NoteInfo | undefined, index: number) => T): T[] {
+    const results: T[] = [];
+    let valid = true;
+    const scanned = scanResultEntries(body, (json, i) => {
+      if (!valid) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(json);
+      } catch {
+        valid = false; // not JSON: the full parse below reports it
+        return;
+      }
+      const v = noteInfoEntrySchema.safeParse(value);
+      if (!v.success) {
+        valid = false; // the full parse below reports it, with its position
+        return;
+      }
+      if (v.data?.mod !== undefined) this.sawNotesInfoMod = true;
+      results.push(each(v.data, i));
+    });
+    if (scanned && valid && scanned.error === null && scanned.count === expected) return results;
+    const all = parseResult('notesInfo', this.unwrap('notesInfo', body));
+    if (all.length !== expected) throw new AnkiProtocolError('notesInfo', `asked for ${expected} entries, got ${all.length}`);
+    if (!this.sawNotesInfoMod && all.some((n) => n?.mod !== undefined)) this.sawNotesInfoMod = true;
+    return all.map((info, i) => each(info, i));
   }
 
   /**

@@ -11,7 +11,7 @@ import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPat
 import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
 import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
-import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName, snapshotFromInfo } from './snapshot';
+import { cardsToMove, deckByCard, firstFieldHtml, noteName, sameContent, snapshotFromInfo } from './snapshot';
 import { runDeckRename, type DeckRenameResult, type RenameHooks } from './deckRename';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
@@ -179,8 +179,8 @@ export class FsEngine {
     const saverOpts: ConstructorParameters<typeof Saver>[0] = {
       client: opts.writeClient ?? opts.client,
       base: (id) => {
-        const b = this.store.base(id);
-        return b ? { snapshot: b.snapshot, hash: b.hash } : undefined;
+        // The stored version itself: its hash is computed only if read (the saver compares content).
+        return this.store.base(id);
       },
       diff: (base, edited) => opts.codec.diff(base, edited),
     };
@@ -548,7 +548,7 @@ export class FsEngine {
           // Nothing was sent. If the user's bytes differ from the canonical form (another YAML style), show the
           // canonical form — unless Anki's copy moved on meanwhile (then the conflict guard handles the next save).
           const cur = this.store.peek(id);
-          if (cur && canonical !== text && cur.hash === contentHash(outcome.note)) {
+          if (cur && canonical !== text && sameContent(cur.snapshot, outcome.note)) {
             this.store.apply(cur.snapshot, { text, asBase: true });
             this.trackPath(id, path);
             this.scheduleCanonical(id, this.opts.canonicalDelayMs ?? DEFAULT_CANONICAL_DELAY_MS);
@@ -623,7 +623,7 @@ export class FsEngine {
   prime(snapshots: readonly NoteSnapshot[]): void {
     for (const s of snapshots) {
       const cur = this.store.peek(s.id);
-      if (!cur || cur.hash !== contentHash(s)) this.store.apply(s, { asBase: !this.servedPaths.has(s.id) });
+      if (!cur || !sameContent(cur.snapshot, s)) this.store.apply(s, { asBase: !this.servedPaths.has(s.id) });
       this.store.markServed(s.id);
     }
   }

@@ -48,6 +48,21 @@ export function summarizeNote(info: NoteInfo, deck: string): NoteSummary {
   };
 }
 
+/**
+ * Summaries of `ids` in order (`undefined` where Anki has no such note), from `notesInfo`. With a client that
+ * reads replies entry by entry (`notesInfoEach`) each note is summarised as it is read and its full entry
+ * dropped, so a long listing never holds a whole reply (its text, parsed tree and validated copy) at once.
+ */
+export async function summarizeNotes(
+  api: AnkiApi,
+  ids: NoteId[],
+  deckOf: (id: NoteId, index: number) => string,
+): Promise<Array<NoteSummary | undefined>> {
+  const one = (info: NoteInfo | undefined, i: number): NoteSummary | undefined => (info ? summarizeNote(info, deckOf(info.noteId, i)) : undefined);
+  if (api.notesInfoEach) return api.notesInfoEach(ids, one);
+  return (await api.notesInfo(ids)).map(one);
+}
+
 export const MAX_DISPLAY_LABEL = 80;
 
 /** The tree/QuickPick label of a note: its sort field as plain text, truncated at a grapheme boundary. */
@@ -95,8 +110,7 @@ export class PagedNotes {
     const start = this.items.length;
     const slice = this.ids.slice(start, start + Math.max(1, pageSize));
     if (slice.length === 0) return;
-    const infos = await api.notesInfo(slice);
-    this.accept(slice, infos);
+    this.accept(slice, await summarizeNotes(api, slice, (_id, i) => this.deckOf(slice[i] as NoteId)));
   }
 
   /**
@@ -109,8 +123,7 @@ export class PagedNotes {
     if (index < start || index >= this.ids.length) return;
     const end = Math.min(this.ids.length, (Math.floor(index / size) + 1) * size);
     const slice = this.ids.slice(start, end);
-    const infos = await api.notesInfo(slice);
-    this.accept(slice, infos);
+    this.accept(slice, await summarizeNotes(api, slice, (_id, i) => this.deckOf(slice[i] as NoteId)));
   }
 
   /** Reloads the first `max(count, pageSize)` notes (after a change) in one `notesInfo`. */
@@ -120,15 +133,14 @@ export class PagedNotes {
     this.items = [];
     this.stale = false;
     if (slice.length === 0) return;
-    const infos = await api.notesInfo(slice);
-    this.accept(slice, infos);
+    this.accept(slice, await summarizeNotes(api, slice, (_id, i) => this.deckOf(slice[i] as NoteId)));
   }
 
-  private accept(slice: NoteId[], infos: Array<NoteInfo | undefined>): void {
+  private accept(slice: NoteId[], notes: Array<NoteSummary | undefined>): void {
     const gone = new Set<NoteId>();
     slice.forEach((id, i) => {
-      const info = infos[i];
-      if (info) this.items.push(summarizeNote(info, this.deckOf(id)));
+      const note = notes[i];
+      if (note) this.items.push(note);
       else gone.add(id);
     });
     if (gone.size > 0) this.ids = this.ids.filter((id) => !gone.has(id));

@@ -12,11 +12,11 @@ import { deckQuery } from '../anki/query';
 import type { NoteSnapshot } from '../notes/model';
 import { isConnectionFailure } from './connection';
 import { FsEngineError } from './fsErrors';
-import { contentHash, deckByCard, snapshotFromInfo } from './snapshot';
+import { contentHash, deckByCard, sameContent, snapshotFromInfo } from './snapshot';
 
 export interface StoredNote {
   readonly snapshot: NoteSnapshot;
-  /** `contentHash` of the snapshot (note type, deck, tags, fields). */
+  /** `contentHash` of the snapshot (note type, deck, tags, fields); computed when first read. */
   readonly hash: string;
   readonly text: string;
   readonly bytes: Uint8Array;
@@ -60,6 +60,21 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** A stored version whose `hash` is computed on first use (a save compares content, not hashes). */
+function storedNote(snapshot: NoteSnapshot, text: string, bytes: Uint8Array, mtime: number, ctime: number): StoredNote {
+  let hash: string | undefined;
+  return {
+    snapshot,
+    get hash(): string {
+      return (hash ??= contentHash(snapshot));
+    },
+    text,
+    bytes,
+    mtime,
+    ctime,
+  };
 }
 
 function deletedMessage(id: NoteId): string {
@@ -262,18 +277,17 @@ export class NoteStore {
     const e = this.entries.get(id);
     const text = opts.text ?? this.opts.render(snapshot);
     const bytes = encoder.encode(text);
-    const hash = contentHash(snapshot);
     let stored: StoredNote;
     let changed: boolean;
     if (e && sameBytes(e.current.bytes, bytes)) {
-      stored = { ...e.current, snapshot, hash, text };
+      stored = storedNote(snapshot, text, e.current.bytes, e.current.mtime, e.current.ctime);
       changed = false;
     } else {
       const last = this.lastMtime.get(id);
       const fromAnki = snapshot.mod !== undefined ? snapshot.mod * 1000 : this.now();
       const mtime = last === undefined ? fromAnki : Math.max(fromAnki, last + 1);
       this.lastMtime.set(id, mtime);
-      stored = { snapshot, hash, text, bytes, mtime, ctime: Number.isSafeInteger(id) && id > 0 ? id : mtime };
+      stored = storedNote(snapshot, text, bytes, mtime, Number.isSafeInteger(id) && id > 0 ? id : mtime);
       changed = e !== undefined;
     }
     const at = this.now();
@@ -298,9 +312,8 @@ export class NoteStore {
   setBase(snapshot: NoteSnapshot): void {
     const e = this.entries.get(snapshot.id);
     if (!e) return;
-    const hash = contentHash(snapshot);
-    if (e.current.hash === hash) e.base = e.current;
-    else e.base = { ...e.current, snapshot, hash };
+    if (sameContent(e.current.snapshot, snapshot)) e.base = e.current;
+    else e.base = storedNote(snapshot, e.current.text, e.current.bytes, e.current.mtime, e.current.ctime);
   }
 
   markServed(id: NoteId): void {

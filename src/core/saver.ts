@@ -27,6 +27,7 @@ import {
   deckByCard,
   describeDifferences,
   noteName,
+  sameContent,
   sameDeck,
   sameFieldValue,
   sameTags,
@@ -53,7 +54,8 @@ export interface SaveRequest {
   edited: EditedNote;
   /**
    * The version the edit is based on, when it is not the one the editor loaded (undo: the version the undone
-   * batch wrote). The conflict check compares Anki's current content with `hash`.
+   * batch wrote). The conflict check compares Anki's current content with the snapshot's (`hash` is its
+   * `contentHash`; the check compares the content itself, which is the same test without hashing).
    */
   base?: { snapshot: NoteSnapshot; hash: string };
   /** What the batch is, for the save journal (bulk callers: find and replace, undo). */
@@ -106,7 +108,7 @@ export interface SaverLog {
 
 export interface SaverOptions {
   client: () => AnkiApi;
-  /** The version the editor loaded (what the user's text is based on). */
+  /** The version the editor loaded (what the user's text is based on); `hash` is the snapshot's `contentHash`. */
   base: (id: NoteId) => { snapshot: NoteSnapshot; hash: string } | undefined;
   /** What the edited document changes relative to the loaded note. */
   diff: (base: NoteSnapshot, edited: EditedNote) => NoteChange;
@@ -136,7 +138,6 @@ interface Pending {
 interface Work {
   item: Pending;
   base: NoteSnapshot;
-  baseHash: string;
   change: NoteChange;
   current?: NoteSnapshot;
   idx?: { fields?: number; tags?: number; deck?: number };
@@ -350,7 +351,7 @@ export class Saver {
         item.resolve({ kind: 'saved', note: b.snapshot, fresh: false, unchanged: true, summary: 'no changes' });
         continue;
       }
-      work.push({ item, base: b.snapshot, baseHash: b.hash, change });
+      work.push({ item, base: b.snapshot, change });
     }
     if (work.length === 0) return;
     const client = this.opts.client();
@@ -411,7 +412,8 @@ export class Saver {
       const first = info.cards[0];
       const current = snapshotFromInfo(info, (first !== undefined ? decks.get(first) : undefined) ?? w.base.deck);
       w.current = current;
-      if (contentHash(current) !== w.baseHash) {
+      // By content (as contentHash(current) !== contentHash(base), without hashing every note of the batch).
+      if (!sameContent(current, w.base)) {
         if (isEmptyChange(this.opts.diff(current, w.item.req.edited))) {
           // Anki already has exactly what the user wrote (e.g. a retry after a save whose outcome was unknown).
           w.item.resolve({ kind: 'saved', note: current, fresh: true, unchanged: true, summary: 'Anki already had this version' });
@@ -527,20 +529,24 @@ export class Saver {
     verifyError: string | undefined,
     deckNames: string[] | undefined,
   ): SaveOutcome {
-    const name = noteName(w.base);
+    // Messages are built only where an outcome needs them (a batch of 1,000 successes needs none).
+    const name = (): string => noteName(w.base);
     const idx = w.idx ?? {};
+    const fieldNames = w.change.fields !== undefined ? Object.keys(w.change.fields) : [];
+    // What each sent action did, for the summary (success) or the message (failure).
+    const steps: Array<[number | undefined, () => string]> = [
+      [idx.fields, () => listFields(fieldNames)],
+      [idx.tags, () => 'tags'],
+      [idx.deck, () => `deck (moved to ${w.change.deck ?? ''})`],
+    ];
     const failed: Array<{ what: string; error: string }> = [];
     const applied: string[] = [];
-    const fieldNames = Object.keys(w.change.fields ?? {});
-    const step = (i: number | undefined, what: string) => {
-      if (i === undefined) return;
+    for (const [i, what] of steps) {
+      if (i === undefined) continue;
       const o = out[i];
-      if (o && o.ok) applied.push(what);
-      else failed.push({ what, error: o && !o.ok ? o.error : 'no result' });
-    };
-    step(idx.fields, listFields(fieldNames));
-    step(idx.tags, 'tags');
-    step(idx.deck, `deck (moved to ${w.change.deck ?? ''})`);
+      if (o && o.ok) applied.push(what());
+      else failed.push({ what: what(), error: o && !o.ok ? o.error : 'no result' });
+    }
 
     let current: NoteSnapshot | undefined;
     if (afterInfo) {
@@ -553,16 +559,16 @@ export class Saver {
       const apiKey = failed.find((f) => new AnkiConnectError('multi', f.error).isApiKey);
       if (apiKey && applied.length === 0) {
         const err = new AnkiConnectError('updateNoteFields', apiKey.error);
-        return { kind: 'noPermissions', message: `${name} was not saved: ${err.message}`, error: err };
+        return { kind: 'noPermissions', message: `${name()} was not saved: ${err.message}`, error: err };
       }
       if (haveAfter && !afterInfo) {
-        return { kind: 'deleted', message: `${name} was deleted in Anki while it was being saved. Your text is kept.` };
+        return { kind: 'deleted', message: `${name()} was deleted in Anki while it was being saved. Your text is kept.` };
       }
       const failedText = failed.map((f) => `${f.what} NOT saved (AnkiConnect: ${f.error})`).join('; ');
       const message =
         applied.length === 0
-          ? `${name} was not saved: ${failedText}. Nothing was changed in Anki. Your text is kept.`
-          : `Saving ${name} only partly worked: ${applied.join(' and ')} saved; ${failedText}. Your text is kept: fix the problem and save again to apply the rest.`;
+          ? `${name()} was not saved: ${failedText}. Nothing was changed in Anki. Your text is kept.`
+          : `Saving ${name()} only partly worked: ${applied.join(' and ')} saved; ${failedText}. Your text is kept: fix the problem and save again to apply the rest.`;
       const result: SaveOutcome = { kind: 'actionFailed', message, error: new AnkiConnectError('multi', failed[0]?.error ?? '') };
       if (current) result.current = current;
       return result;
@@ -573,48 +579,59 @@ export class Saver {
         kind: 'unavailable',
         unknownOutcome: true,
         error: new Error(verifyError ?? 'verification missing'),
-        message: `Anki accepted the changes to ${name}, but re-reading the note to check them failed (${verifyError ?? 'no result'}). Run "Anki: Compare with Anki's Version" to see what Anki has now. Your text is kept.`,
+        message: `Anki accepted the changes to ${name()}, but re-reading the note to check them failed (${verifyError ?? 'no result'}). Run "Anki: Compare with Anki's Version" to see what Anki has now. Your text is kept.`,
       };
     }
     if (!current) {
-      return { kind: 'deleted', message: `${name} was deleted in Anki while it was being saved. Your text is kept.` };
+      return { kind: 'deleted', message: `${name()} was deleted in Anki while it was being saved. Your text is kept.` };
     }
 
     // Verify: what Anki has now must be what we sent.
-    const problems: string[] = [];
-    const verified: string[] = [];
-    const curFields = new Map(current.fields);
-    const lost: string[] = [];
-    const unknown: string[] = [];
-    for (const [f, v] of Object.entries(w.change.fields ?? {})) {
-      const now = curFields.get(f);
-      if (now === undefined) unknown.push(f);
-      else if (!sameFieldValue(now, v)) lost.push(f);
+    const curFields = current.fields;
+    let lost: string[] | undefined;
+    let unknown: string[] | undefined;
+    for (const f of fieldNames) {
+      const v = (w.change.fields as Record<string, string>)[f] as string;
+      // The value Anki has for f (the last entry of that name, as a Map of the fields would give).
+      let now: string | undefined;
+      for (let j = curFields.length - 1; j >= 0; j--) {
+        const e = curFields[j] as [string, string];
+        if (e[0] === f) {
+          now = e[1];
+          break;
+        }
+      }
+      if (now === undefined) (unknown ??= []).push(f);
+      else if (!sameFieldValue(now, v)) (lost ??= []).push(f);
     }
-    if (unknown.length > 0) {
-      problems.push(
-        `${listFields(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in note type ${current.noteType} in Anki (its fields: ${current.fields.map((f) => f[0]).join(', ')}), so Anki ignored ${unknown.length === 1 ? 'it' : 'them'}`,
-      );
-    }
-    if (lost.length > 0) {
-      problems.push(
-        `Anki did not keep the new ${listFields(lost)}: the note is probably open in Anki's Browser or an editor window, which silently discards edits made through AnkiConnect. Close the note in Anki's Browser or editor, then save again`,
-      );
-    }
-    if (fieldNames.length > 0 && lost.length + unknown.length === 0) verified.push(listFields(fieldNames));
-    if (w.change.tags) {
-      if (sameTags(current.tags, w.change.tags)) verified.push('tags');
-      else problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
-    }
-    if (w.change.deck !== undefined) {
-      if (sameDeck(current.deck, w.change.deck)) verified.push('deck');
-      else problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
-    }
-    if (problems.length > 0) {
+    const tagsOk = w.change.tags === undefined || sameTags(current.tags, w.change.tags);
+    const deckOk = w.change.deck === undefined || sameDeck(current.deck, w.change.deck);
+    if (unknown || lost || !tagsOk || !deckOk) {
+      const problems: string[] = [];
+      const verified: string[] = [];
+      if (unknown) {
+        problems.push(
+          `${listFields(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in note type ${current.noteType} in Anki (its fields: ${current.fields.map((f) => f[0]).join(', ')}), so Anki ignored ${unknown.length === 1 ? 'it' : 'them'}`,
+        );
+      }
+      if (lost) {
+        problems.push(
+          `Anki did not keep the new ${listFields(lost)}: the note is probably open in Anki's Browser or an editor window, which silently discards edits made through AnkiConnect. Close the note in Anki's Browser or editor, then save again`,
+        );
+      }
+      if (fieldNames.length > 0 && !unknown && !lost) verified.push(listFields(fieldNames));
+      if (w.change.tags) {
+        if (tagsOk) verified.push('tags');
+        else problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
+      }
+      if (w.change.deck !== undefined) {
+        if (deckOk) verified.push('deck');
+        else problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
+      }
       return {
         kind: 'verifyFailed',
         current,
-        message: `${name} was not saved as written: ${problems.join('; ')}.${verified.length > 0 ? ` (The ${verified.join(' and ')} did apply.)` : ''} Your text is kept.`,
+        message: `${name()} was not saved as written: ${problems.join('; ')}.${verified.length > 0 ? ` (The ${verified.join(' and ')} did apply.)` : ''} Your text is kept.`,
       };
     }
 
@@ -626,7 +643,7 @@ export class Saver {
       applied.join(', ') +
       (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '') +
       (w.leftBehind ? `; ${w.leftBehind} card(s) in other decks were left where they are` : '');
-    this.opts.log?.info(`Saved ${name} (${current.id}): ${summary}`);
+    if (this.opts.log) this.opts.log.info(`Saved ${name()} (${current.id}): ${summary}`);
     const result: SaveOutcome = { kind: 'saved', note: current, fresh: true, unchanged: false, summary };
     if (createdDeck !== undefined) result.createdDeck = createdDeck;
     return result;

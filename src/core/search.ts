@@ -6,7 +6,7 @@
 import type { AnkiApi, NoteId } from '../anki/api';
 import { DEFAULT_NOTES_INFO_CHUNK } from '../anki/client';
 import { AnkiConnectError, describeAnkiError } from '../anki/errors';
-import { fieldSnippet, PagedNotes, summarizeNote, type NoteSummary } from './listing';
+import { fieldSnippet, PagedNotes, summarizeNotes, type NoteSummary } from './listing';
 
 export type SearchOutcome =
   | { kind: 'ok'; query: string; seq: number; ids: NoteId[]; items: NoteSummary[] }
@@ -90,9 +90,9 @@ export class SearchEngine {
       // Summarise slice by slice (the client's own chunk size, so no extra requests): only one slice of full
       // `notesInfo` entries is alive at a time, which keeps the heap flat when every hit is loaded.
       for (let i = 0; i < first.length; i += DEFAULT_NOTES_INFO_CHUNK) {
-        const infos = await api.notesInfo(first.slice(i, i + DEFAULT_NOTES_INFO_CHUNK));
+        const notes = await summarizeNotes(api, first.slice(i, i + DEFAULT_NOTES_INFO_CHUNK), (id) => this.deps.deckOfNote(id) ?? '');
         if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };
-        for (const info of infos) if (info) items.push(summarizeNote(info, this.deps.deckOfNote(info.noteId) ?? ''));
+        for (const note of notes) if (note) items.push(note);
       }
       await resolveDecks(api, items);
       if (!this.seq.isLatest(seq)) return { kind: 'stale', query, seq };

@@ -67,6 +67,32 @@ export function contentHash(n: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' |
     .digest('hex');
 }
 
+/**
+ * Whether two versions show the same content: note type, deck, tags and fields (names, order and values), `mod`
+ * aside. Exactly `contentHash(a) === contentHash(b)` (both compare the same strings in the same order), without
+ * hashing: the conflict check compares each note this way.
+ */
+export function sameContent(
+  a: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
+  b: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
+): boolean {
+  if (a === b) return true;
+  if (a.noteType !== b.noteType || a.deck !== b.deck) return false;
+  const at = a.tags;
+  const bt = b.tags;
+  if (at.length !== bt.length) return false;
+  for (let i = 0; i < at.length; i++) if (at[i] !== bt[i]) return false;
+  const af = a.fields;
+  const bf = b.fields;
+  if (af.length !== bf.length) return false;
+  for (let i = 0; i < af.length; i++) {
+    const x = af[i] as [string, string];
+    const y = bf[i] as [string, string];
+    if (x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
+}
+
 /** What differs between two versions of a note, e.g. `["fields Back", "tags"]`. */
 export function describeDifferences(
   a: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,

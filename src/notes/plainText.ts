@@ -44,6 +44,8 @@ const CLOZE_OPEN = /\{\{c\d+::/y;
  * (`{{c1::a {{c2::b}} c}}` → `a b c`). An unterminated `{{c1::` is left as typed.
  */
 export function clozeText(text: string): string {
+  // No `{{c<digits>::` at all: nothing to replace (the usual field; the walk below would copy it char by char).
+  if (!text.includes('{{c')) return text;
   let out = '';
   let i = 0;
   while (i < text.length) {

@@ -44,6 +44,15 @@ export function sameTags(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** The value of the last field named `name` (what `new Map(fields).get(name)` gives). */
+function lastValue(fields: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
+  for (let j = fields.length - 1; j >= 0; j--) {
+    const f = fields[j] as readonly [string, string];
+    if (f[0] === name) return f[1];
+  }
+  return undefined;
+}
+
 /**
  * The minimal changes from `loaded` to `edited`. `knownDecks` are the deck names in the collection (for
  * `createsDeck` and to spell an existing target deck as Anki does); without them any deck change counts
@@ -52,11 +61,12 @@ export function sameTags(a: readonly string[], b: readonly string[]): boolean {
 export function planSave(loaded: NoteSnapshot, edited: EditedNote, knownDecks?: readonly string[]): SavePlan {
   const plan: SavePlan = { createsDeck: false, isEmpty: true };
 
-  const before = new Map(loaded.fields);
   const fields: Record<string, string> = {};
   let anyField = false;
+  const before = loaded.fields;
   for (const [name, value] of edited.fields) {
-    if (before.get(name) !== value) {
+    // As a Map of the loaded fields would answer, without building one per note.
+    if (lastValue(before, name) !== value) {
       fields[name] = value;
       anyField = true;
     }

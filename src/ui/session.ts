@@ -1,6 +1,6 @@
 // The AnkiSession implementation: client from settings + SecretStorage, request log, connection state.
 import * as vscode from 'vscode';
-import type { AnkiApi } from '../anki/api';
+import type { AnkiApi, NoteId, NoteInfo } from '../anki/api';
 import { AnkiClient, type RequestEvent } from '../anki/client';
 import { describeAnkiError } from '../anki/errors';
 import { SECRET_API_KEY, SettingDefaults, Settings } from '../constants';
@@ -32,10 +32,37 @@ export function formatRequestLog(e: RequestEvent): string {
  * (the connection state still says Anki is not running); `liveClient` never uses the cache (conflict checks).
  */
 function gatedApi(session: Session, cached: boolean): AnkiApi {
+  // notesInfo read entry by entry: each entry is recorded in the offline cache as it is read (as a notesInfo of
+  // that note), and while Anki is closed the cached notes are handed to `each` as a notesInfo would answer.
+  const notesInfoEach = async <T>(ids: NoteId[], each: (info: NoteInfo | undefined, index: number) => T): Promise<T[]> => {
+    await session.ready;
+    const client = session.currentClient;
+    try {
+      const out = client.notesInfoEach
+        ? await client.notesInfoEach(ids, (info, i) => {
+            if (info) session.offline?.record('notesInfo', [[info.noteId]], [info]);
+            return each(info, i);
+          })
+        : (await client.notesInfo(ids)).map((info, i) => {
+            if (info) session.offline?.record('notesInfo', [[info.noteId]], [info]);
+            return each(info, i);
+          });
+      session.reportSuccess();
+      return out;
+    } catch (e) {
+      session.reportFailure(e);
+      if (cached && session.offline && describeAnkiError(e).kind === 'notRunning') {
+        const a = await session.offline.answer('notesInfo', [ids]);
+        if (a.hit) return (a.value as Array<NoteInfo | undefined>).map(each);
+      }
+      throw e;
+    }
+  };
   const handler: ProxyHandler<object> = {
     get(_target, prop) {
       if (typeof prop !== 'string') return undefined;
       if (prop === 'then') return undefined; // not a thenable
+      if (prop === 'notesInfoEach') return notesInfoEach;
       return async (...args: unknown[]): Promise<unknown> => {
         await session.ready;
         const client = session.currentClient as unknown as Record<string, unknown>;

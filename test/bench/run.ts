@@ -1,8 +1,10 @@
 // `npm run bench`: round trips, wall time, extension-side CPU and heap of Anki Files' own code paths at
 // collection scale, side by side with the usual client pattern (test/bench/baseline.ts).
 //
-//   npm run bench [-- --sizes 1000,10000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE]
-//   (--full adds 100,000 notes; --no-documents skips the pure render+parse of 50,000 documents)
+//   npm run bench [-- --sizes 1000,10000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE] [--only REGEX] [--runs N]
+//   (--full adds 100,000 notes; --no-documents skips the pure render+parse of 50,000 documents; --only runs just
+//   the rows whose "collection · operation" matches REGEX, e.g. --only 'Save All of 1,000|full listing', and
+//   does not write RESULTS.md; --runs N runs every row N times, not written either)
 //
 // Per collection size a test server runs in a CHILD process (test/bench/server-worker.ts; `anki` latency
 // profile: 25 ms tick, one request per tick), so `process.cpuUsage()` and the heap of this process measure
@@ -46,7 +48,7 @@ const option = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 if (flag('help')) {
-  console.log('usage: npm run bench [-- --sizes 1000,10000,50000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE]');
+  console.log('usage: npm run bench [-- --sizes 1000,10000,50000] [--full] [--no-baseline] [--no-documents] [--no-write] [--out FILE] [--only REGEX] [--runs N]');
   process.exit(0);
 }
 const SIZES = (option('sizes') ?? (flag('full') ? '1000,10000,50000,100000' : '1000,10000,50000'))
@@ -61,7 +63,11 @@ const BASELINE = !flag('no-baseline');
 const DOCUMENTS = !flag('no-documents');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = option('out') ?? path.join(HERE, 'RESULTS.md');
-const WRITE = !flag('no-write');
+const ONLY_SOURCE = option('only');
+/** Only the rows whose "collection · operation" matches (focused runs while profiling). */
+const ONLY = ONLY_SOURCE === undefined ? undefined : new RegExp(ONLY_SOURCE);
+const RUNS_OVERRIDE = option('runs') === undefined ? undefined : Math.max(1, Number(option('runs')) || 1);
+const WRITE = !flag('no-write') && ONLY === undefined && RUNS_OVERRIDE === undefined;
 
 /** The deck every size gets: this many notes (fewer when the collection is smaller). */
 const BIG_DECK = 'Bench::Big deck';
@@ -253,56 +259,69 @@ interface OpSpec<C> {
   showActions?: boolean;
 }
 
+/** One measured run of an operation (see `measure`). */
+async function measureRun<C>(spec: OpSpec<C>, i: number): Promise<Sample> {
+  const ctx = spec.setup ? await spec.setup(i) : (undefined as C);
+  gc?.();
+  gc?.();
+  let serverCpu0: number | undefined;
+  if (spec.worker) {
+    await spec.worker.call('reset');
+    serverCpu0 = (await spec.worker.stats()).cpuMs;
+  }
+  const heapBase = heapUsed();
+  heapPeak = heapBase;
+  const sampler = setInterval(sampleHeap, 5);
+  const c0 = clientRequests;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await spec.run(ctx, i);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  sampleHeap();
+  const peak = heapPeak;
+  gc?.();
+  const heapHeld = heapUsed() - heapBase;
+  const keep = out && 'keep' in out ? out.keep : undefined;
+  void keep; // held until here on purpose
+  let requests: number | undefined;
+  let actions: Record<string, number> = {};
+  let serverCpuMs: number | undefined;
+  if (spec.worker) {
+    const st = await spec.worker.stats();
+    requests = st.requests;
+    actions = st.actions;
+    serverCpuMs = serverCpu0 === undefined ? undefined : st.cpuMs - serverCpu0;
+  }
+  const sample: Sample = {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    serverCpuMs,
+    requests,
+    clientRequests: clientRequests - c0,
+    actions,
+    heapPeak: peak,
+    heapBase,
+    heapHeld,
+    note: (out && out.note) ?? '',
+  };
+  if (spec.cleanup) await spec.cleanup(ctx);
+  return sample;
+}
+
 async function measure<C>(spec: OpSpec<C>): Promise<Row> {
   const samples: Sample[] = [];
+  if (ONLY && !ONLY.test(`${spec.group} · ${spec.op}`)) {
+    // Left out by --only: a row without samples, not reported.
+    return { group: spec.group, op: spec.op, notes: spec.notes, runs: 0, samples, wallMs: NaN, cpuMs: NaN, serverCpuMs: undefined, requests: '—', requestsMax: undefined, heapPeakMb: NaN, heapHeldMb: NaN, note: '' };
+  }
+  if (RUNS_OVERRIDE !== undefined) spec = { ...spec, runs: RUNS_OVERRIDE };
   for (let i = 0; i < spec.runs; i++) {
     log(`${spec.group} · ${spec.op} · run ${i + 1}/${spec.runs}`);
-    const ctx = spec.setup ? await spec.setup(i) : (undefined as C);
-    gc?.();
-    gc?.();
-    let serverCpu0: number | undefined;
-    if (spec.worker) {
-      await spec.worker.call('reset');
-      serverCpu0 = (await spec.worker.stats()).cpuMs;
-    }
-    const heapBase = heapUsed();
-    heapPeak = heapBase;
-    const sampler = setInterval(sampleHeap, 5);
-    const c0 = clientRequests;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const out = await spec.run(ctx, i);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
-    sampleHeap();
-    const peak = heapPeak;
-    gc?.();
-    const heapHeld = heapUsed() - heapBase;
-    const keep = out && 'keep' in out ? out.keep : undefined;
-    void keep; // held until here on purpose
-    let requests: number | undefined;
-    let actions: Record<string, number> = {};
-    let serverCpuMs: number | undefined;
-    if (spec.worker) {
-      const st = await spec.worker.stats();
-      requests = st.requests;
-      actions = st.actions;
-      serverCpuMs = serverCpu0 === undefined ? undefined : st.cpuMs - serverCpu0;
-    }
-    samples.push({
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      serverCpuMs,
-      requests,
-      clientRequests: clientRequests - c0,
-      actions,
-      heapPeak: peak,
-      heapBase,
-      heapHeld,
-      note: (out && out.note) ?? '',
-    });
-    if (spec.cleanup) await spec.cleanup(ctx);
+    // One run per call: when it returns, nothing of the run's result is reachable any more (a result kept in
+    // this loop's frame would still be alive during the next run and count in its peak heap).
+    samples.push(await measureRun(spec, i));
   }
   const reqs = samples.map((s) => s.requests).filter((r): r is number => r !== undefined);
   const minR = reqs.length ? Math.min(...reqs) : undefined;
@@ -334,6 +353,9 @@ async function measure<C>(spec: OpSpec<C>): Promise<Row> {
   if (mismatch) row.note += ` (client counted ${mismatch.clientRequests} requests, server ${mismatch.requests})`;
   rows.push(row);
   log(`  → ${row.requests} requests, ${fmtMs(row.wallMs)} wall, ${fmtMs(row.cpuMs)} CPU, peak heap ${row.heapPeakMb.toFixed(0)} MB`);
+  log(
+    `    runs (ext. CPU / server CPU / peak heap): ${samples.map((x) => `${fmtMs(x.cpuMs)} / ${x.serverCpuMs === undefined ? '—' : fmtMs(x.serverCpuMs)} / ${mb(x.heapPeak).toFixed(0)} MB`).join('; ')} (load average ${os.loadavg()[0]?.toFixed(1) ?? '?'})`,
+  );
   return row;
 }
 
@@ -372,20 +394,21 @@ interface CodecUse {
   ms: number;
 }
 
-/** The project's codec, with the calls and CPU time spent in render / parse / diff counted (notes column). */
+/** The project's codec, with the calls and time spent in render / parse / diff counted (notes column). */
 function countingCodec(): { codec: NoteCodec; use: Record<'render' | 'parse' | 'diff', CodecUse> } {
   const use = { render: { calls: 0, ms: 0 }, parse: { calls: 0, ms: 0 }, diff: { calls: 0, ms: 0 } };
   const timed =
     <A extends unknown[], R>(u: CodecUse, f: (...a: A) => R) =>
     (...a: A): R => {
-      // CPU time, not wall time: on a busy machine the process is preempted in the middle of calls.
-      const t = process.cpuUsage();
+      // Wall time inside each call (a few µs: a preemption rarely lands in one). Not process.cpuUsage(): its
+      // two system calls per call cost ~1.5 µs idle and far more on a busy machine, 6,000 of them per Save All
+      // of 1,000 notes, all counted as the extension's CPU time of the row.
+      const t = performance.now();
       try {
         return f(...a);
       } finally {
-        const d = process.cpuUsage(t);
         u.calls++;
-        u.ms += (d.user + d.system) / 1000;
+        u.ms += performance.now() - t;
       }
     };
   const codec: NoteCodec = {
@@ -399,7 +422,7 @@ function countingCodec(): { codec: NoteCodec; use: Record<'render' | 'parse' | '
 
 function codecNote(use: Record<'render' | 'parse' | 'diff', CodecUse>, notes: number): string {
   const part = (name: string, u: CodecUse): string =>
-    u.calls === 0 ? '' : `${name} ×${(u.calls / notes).toFixed(u.calls % notes === 0 ? 0 : 1)}/note, ${fmtMs(u.ms)} CPU`;
+    u.calls === 0 ? '' : `${name} ×${(u.calls / notes).toFixed(u.calls % notes === 0 ? 0 : 1)}/note, ${fmtMs(u.ms)}`;
   return [part('renderNote', use.render), part('parseNoteDocument', use.parse), part('planSave', use.diff)].filter(Boolean).join(', ');
 }
 
@@ -957,6 +980,7 @@ function ratios(results: SizeResult[]): string {
   const saveBase = new Map<number, Row>();
   for (const r of results) for (const [m, row] of r.baselineSaves) saveBase.set(m, row);
   const line = (group: string, what: string, ours: Row, base: Row, target?: string): void => {
+    if (ours.samples.length === 0 || base.samples.length === 0) return; // left out by --only
     const rq = (ours.requestsMax ?? 0) > 0 ? `${((base.requestsMax ?? 0) / (ours.requestsMax ?? 1)).toFixed(0)}×` : '—';
     lines.push(
       `| ${group} | ${what} | ${ours.requests} / ${fmtMs(ours.wallMs)} | ${base.requests} / ${fmtMs(base.wallMs)} | ${rq} | ${(base.wallMs / ours.wallMs).toFixed(1)}× | ${target ?? ''} |`,

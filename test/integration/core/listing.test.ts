@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AnkiClient } from '../../../src/anki/client';
 import { walkDecks } from '../../../src/core/deckTree';
-import { DeckListing } from '../../../src/core/listing';
+import { DeckListing, summarizeNote, summarizeNotes } from '../../../src/core/listing';
 import { stripHtml } from '../../../src/notes/paths';
 import { ADDON_BUILDS, SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
@@ -21,6 +21,24 @@ describe.each(ADDON_BUILDS)('add-on %s', (addon) => {
     await srv.close();
   });
   beforeEach(() => srv.stats.reset());
+
+  describe('summaries read entry by entry', () => {
+    it('a summary built from the reply entry by entry (notesInfoEach) equals the one built from the whole reply, in the same requests', async () => {
+      const ids = [...srv.collection.notes.keys()].sort((x, y) => x - y).filter((_, i) => i % 3 === 0);
+      ids.splice(7, 0, 1); // an id Anki does not have
+      const chunked = new AnkiClient({ url: srv.url, notesInfoChunk: 2000 });
+      const whole = (await chunked.notesInfo(ids)).map((info) => (info ? summarizeNote(info, `deck ${info.noteId % 5}`) : undefined));
+      const before = srv.stats.requests;
+      const each = await summarizeNotes(chunked, ids, (id) => `deck ${id % 5}`);
+      expect(srv.stats.requests - before).toBe(Math.ceil(ids.length / 2000));
+      expect(each).toHaveLength(ids.length);
+      expect(each[7]).toBeUndefined();
+      expect(each).toEqual(whole);
+      // The same through a client without notesInfoEach (the fallback path).
+      const plain = { notesInfo: (n: number[]) => chunked.notesInfo(n) } as unknown as AnkiClient;
+      expect(await summarizeNotes(plain, ids, (id) => `deck ${id % 5}`)).toEqual(whole);
+    });
+  });
 
   describe('deck tree', () => {
     it('loads names and every count in 2 requests; counts equal the collection\'s (distinct notes incl. sub-decks)', async () => {

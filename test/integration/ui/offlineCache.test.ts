@@ -143,4 +143,25 @@ describe('offline cache', () => {
     expect(used.every((m) => m === 'multi' || m === 'getDecks' || m === 'features' || m === 'notesInfo')).toBe(true);
     engine.dispose();
   });
+  it("a deck's notes listed while Anki answered (read entry by entry) are listed the same while it is closed", async () => {
+    srv.faults.refuseConnections(false);
+    const a = stack();
+    await a.session.check();
+    await a.decks.getChildren();
+    const deck = a.listing.tree!.roots[0]!.name;
+    const live = (await a.decks.getChildren(a.decks.deckElement(deck))).flatMap((e) => (e.kind === 'note' ? [e.note] : []));
+    expect(live.length).toBeGreaterThan(0);
+    await a.dispose();
+
+    srv.faults.refuseConnections(true);
+    const b = stack();
+    await b.session.check();
+    expect(b.session.state.kind).toBe('notRunning');
+    await until(() => b.decks.view.description !== undefined, 'the Decks view shows the cached tree');
+    await b.decks.getChildren();
+    const offline = (await b.decks.getChildren(b.decks.deckElement(deck))).flatMap((e) => (e.kind === 'note' ? [e.note] : []));
+    expect(offline).toEqual(live);
+    await b.dispose();
+    srv.faults.refuseConnections(false);
+  });
 });
