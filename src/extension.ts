@@ -17,6 +17,7 @@ import { registerStreamDocuments } from './ui/streamDocument';
 import { registerConflictCommands } from './ui/conflict';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
+import { registerNoteTabs } from './ui/noteTabs';
 import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
@@ -90,6 +91,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);
+    // Tabs follow their notes when a note's path changes (moved to another deck, a saved draft).
+    for (const d of registerNoteTabs({ fs, log })) subscribe(d);
 
     void session.check();
     log.info('Anki Files activated');

@@ -49,6 +49,16 @@ export interface CollectionChange {
   notes?: NoteId[];
 }
 
+/**
+ * A note's document now lives under another path: it moved to another deck (a `deck:` save, a move, an undo, a
+ * move made in Anki) or a new-note draft was saved. `path` is the note's own path now (its deck and label).
+ */
+export interface NotePathChange {
+  id: NoteId;
+  deck: string;
+  path: string;
+}
+
 /** What `moveNotes` did. */
 export interface MoveReport {
   /** Notes whose cards (those in the note's deck) were moved. */
@@ -98,6 +108,8 @@ export interface FsEngineOptions {
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
   onCollectionChange?: (change: CollectionChange) => void;
+  /** Notes whose document path changed (see `NotePathChange`); fired after the store holds their new version. */
+  onNotePathsChange?: (changes: NotePathChange[]) => void;
   /** See `SaverOptions.announcedWriteTimeoutMs`. */
   announcedWriteTimeoutMs?: number;
   /** How long a deck list is reused for stat/readDirectory (ms). */
@@ -516,6 +528,7 @@ export class FsEngine {
     const changed: NoteId[] = [];
     const decks = new Set<string>();
     const notes: NoteId[] = [];
+    const moved: NoteSnapshot[] = [];
     outcomes.forEach((o, i) => {
       const req = reqs[i];
       if (!req) return;
@@ -524,6 +537,8 @@ export class FsEngine {
         notes.push(id);
         decks.add(o.note.deck);
         if (req.base) decks.add(req.base.snapshot.deck);
+        const before = req.base?.snapshot.deck ?? this.store.peek(id)?.snapshot.deck;
+        if (before !== undefined && !sameDeck(before, o.note.deck)) moved.push(o.note);
         if (o.createdDeck !== undefined) this.invalidateDecks();
         if (this.store.has(id) && this.store.apply(o.note).changed) changed.push(id);
       } else if ((o.kind === 'conflict' || o.kind === 'verifyFailed') && this.store.has(id)) {
@@ -531,6 +546,7 @@ export class FsEngine {
       }
     });
     this.fireChanged(changed);
+    this.firePathChanges(moved);
     if (notes.length > 0) this.opts.onCollectionChange?.({ decks: [...decks], notes });
     return outcomes;
   }
@@ -560,6 +576,7 @@ export class FsEngine {
         }
         if (!outcome.unchanged) {
           const decks = new Set<string>([before.deck, outcome.note.deck]);
+          if (!sameDeck(before.deck, outcome.note.deck)) this.firePathChanges([outcome.note]);
           this.opts.onCollectionChange?.({ decks: [...decks], notes: [id] });
           if (outcome.createdDeck !== undefined) {
             this.invalidateDecks();
@@ -661,6 +678,12 @@ export class FsEngine {
     }
   }
 
+  /** The documents of these notes (in their new decks) now live under the notes' own paths. */
+  private firePathChanges(notes: readonly Pick<NoteSnapshot, 'id' | 'deck' | 'fields'>[]): void {
+    if (notes.length === 0) return;
+    this.opts.onNotePathsChange?.(notes.map((n) => ({ id: n.id, deck: n.deck, path: notePath(n.deck, n.fields[0]?.[1] ?? '', n.id) })));
+  }
+
   private fireChanged(ids: NoteId[]): void {
     const events: FileEvent[] = [];
     for (const id of ids) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
@@ -732,6 +755,7 @@ export class FsEngine {
     this.store.apply(stored.snapshot, { text, asBase: true });
     this.scheduleCanonical(id, this.opts.canonicalDelayMs ?? DEFAULT_CANONICAL_DELAY_MS);
     this.opts.log?.info(`Added note ${id} (${note.noteType}) to deck "${note.deck}".`);
+    this.firePathChanges([stored.snapshot]);
     this.opts.onCollectionChange?.({ decks: [note.deck, ...(sameDeck(note.deck, pathDeck) ? [] : [pathDeck])], notes: [id] });
     return { noteId: id, unchanged: false, created: true, summary: `added to deck "${note.deck}"` };
   }
@@ -832,6 +856,7 @@ export class FsEngine {
     const cards: CardId[] = [];
     const fromDecks = new Set<string>();
     const journaled: Array<{ before: NoteSnapshot; change: NoteChange }> = [];
+    const newPaths: Array<Pick<NoteSnapshot, 'id' | 'deck' | 'fields'>> = [];
     for (const info of found) {
       const first = info.cards[0];
       const noteDeck = first !== undefined ? byCard.get(first) : undefined;
@@ -850,7 +875,10 @@ export class FsEngine {
       report.moved.push(info.noteId);
       fromDecks.add(from);
       // The journal: the note's deck is its first card's; only a move of that card changes it.
-      if (first !== undefined && move.includes(first)) journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
+      if (first !== undefined && move.includes(first)) {
+        journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
+        newPaths.push({ id: info.noteId, deck: target, fields: [['', firstFieldHtml(info)]] });
+      }
     }
     if (cards.length === 0) return report;
     const journal = this.opts.journal;
@@ -869,6 +897,7 @@ export class FsEngine {
         (report.leftBehind > 0 ? ` (${report.leftBehind} card(s) in other decks stay where they are).` : '.'),
     );
     this.fireChanged(report.moved);
+    this.firePathChanges(newPaths);
     this.opts.onCollectionChange?.({ decks: [...fromDecks, target], notes: report.moved });
     return report;
   }
@@ -994,8 +1023,14 @@ export class FsEngine {
   private checking: Promise<{ changed: NoteId[]; deleted: NoteId[] }> | undefined;
 
   private async runCheck(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
+    const deckBefore = new Map(this.store.servedIds().map((id) => [id, this.store.peek(id)?.snapshot.deck]));
     const report = await this.store.checkForChanges();
     const events: FileEvent[] = [];
+    const moved = report.changed.flatMap((id) => {
+      const now = this.store.peek(id)?.snapshot;
+      const was = deckBefore.get(id);
+      return now && was !== undefined && !sameDeck(was, now.deck) ? [now] : [];
+    });
     for (const id of report.changed) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
     for (const id of report.deleted) {
       for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
@@ -1004,6 +1039,7 @@ export class FsEngine {
     // No onCollectionChange here: these changes were made in Anki, not through the file system (the views
     // run their own check for changes).
     if (events.length > 0) this.opts.onFileEvents?.(events);
+    this.firePathChanges(moved);
     return report;
   }
 

@@ -3,7 +3,7 @@
 // `onDidChangeFile`.
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
-import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec, type NotePathChange } from '../core/fsEngine';
 import { AnkiTransportError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
@@ -71,6 +71,12 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]> = this.fileEmitter.event;
   private readonly collectionEmitter = new vscode.EventEmitter<CollectionChange>();
   private readonly conflictEmitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly notePathsEmitter = new vscode.EventEmitter<NotePathChange[]>();
+  /**
+   * Notes whose document path changed (moved to another deck by any means — a `deck:` save, drag and drop, a
+   * move command, an undo, a move in Anki — or a saved new-note draft). The tabs follow it (src/ui/noteTabs.ts).
+   */
+  readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]> = this.notePathsEmitter.event;
   /** A save was refused because the note changed in Anki since the editor loaded it. */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
@@ -96,6 +102,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       log: session.log,
       onFileEvents: (events) => this.fireFileEvents(events),
       onCollectionChange: (change) => this.collectionEmitter.fire(change),
+      onNotePathsChange: (changes) => this.notePathsEmitter.fire(changes),
     };
     if (opts.announcedWriteTimeoutMs !== undefined) engineOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
@@ -108,6 +115,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.fileEmitter.dispose();
     this.collectionEmitter.dispose();
     this.conflictEmitter.dispose();
+    this.notePathsEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
