@@ -36,6 +36,8 @@ export interface EngineStat {
   ctime: number;
   mtime: number;
   size: number;
+  /** The note was deleted in Anki while its document was open: it is served read-only (`deletedInAnki`). */
+  deletedInAnki?: boolean;
 }
 
 export type FileEventKind = 'changed' | 'created' | 'deleted';
@@ -114,6 +116,11 @@ export interface FsEngineOptions {
   announcedWriteTimeoutMs?: number;
   /** How long a deck list is reused for stat/readDirectory (ms). */
   deckCacheMs?: number;
+  /**
+   * The first line of the document served for a note deleted in Anki while it was open (a YAML comment, in the
+   * user's language: the glue localizes it). Default: an English sentence.
+   */
+  deletedNotice?: (note: NoteSnapshot) => string;
   /** Fallback delay before publishing the canonical form of a saved note when no stat came (ms). */
   canonicalDelayMs?: number;
   now?: () => number;
@@ -142,6 +149,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 const DEFAULT_CANONICAL_DELAY_MS = 1000;
+
+const defaultDeletedNotice = (): string =>
+  '# Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).';
+
+/** The message of a save refused because the note was deleted in Anki. */
+export function deletedInAnkiMessage(note: NoteSnapshot | undefined, id: NoteId): string {
+  return `${note ? noteName(note) : `Note ${id}`} was deleted in Anki, so it cannot be saved: nothing was sent. Your text is kept in the editor: copy it into a new note ("Anki: New Note") to add it again.`;
+}
 
 function addNoteMessage(serverMessage: string, note: NewNoteDraft): string {
   const first = note.fields[0];
@@ -179,6 +194,11 @@ export class FsEngine {
   private deckCache: { at: number; names: Promise<string[]> } | undefined;
   private readonly fieldNamesCache = new Map<string, readonly string[]>();
   private draftCounter = 0;
+  /**
+   * Notes deleted in Anki while their documents were open: their last version is served read-only, first line
+   * replaced by a notice, until the documents are closed; saving them is refused with a clear message.
+   */
+  private readonly deletedInAnki = new Map<NoteId, { snapshot: NoteSnapshot; bytes: Uint8Array; ctime: number; mtime: number }>();
 
   constructor(opts: FsEngineOptions) {
     this.opts = opts;
@@ -205,6 +225,7 @@ export class FsEngine {
   /** Forget everything cached (the client was replaced). */
   reset(): void {
     this.store.clear();
+    this.deletedInAnki.clear();
     this.deckCache = undefined;
     this.fieldNamesCache.clear();
   }
@@ -281,10 +302,15 @@ export class FsEngine {
         if (!(await this.deckExists(p.deck))) throw new FsEngineError('notFound', `There is no deck "${p.deck}" in Anki.`);
         return { type: 'directory', ctime: 0, mtime: 0, size: 0 };
       }
-      case 'note':
+      case 'note': {
+        const gone = this.deletedInAnki.get(p.noteId);
+        if (gone) return { type: 'file', ctime: gone.ctime, mtime: gone.mtime, size: gone.bytes.length, deletedInAnki: true };
         return this.noteStat(await this.store.get(p.noteId, p.deck));
+      }
       case 'newNote': {
         const alias = this.aliases.get(path);
+        const gone = alias !== undefined ? this.deletedInAnki.get(alias) : undefined;
+        if (gone) return { type: 'file', ctime: gone.ctime, mtime: gone.mtime, size: gone.bytes.length, deletedInAnki: true };
         if (alias !== undefined) return this.noteStat(await this.store.get(alias, p.deck));
         const d = this.drafts.get(path);
         if (d) return { type: 'file', ctime: d.ctime, mtime: d.mtime, size: d.bytes.length };
@@ -338,6 +364,8 @@ export class FsEngine {
   }
 
   private async serve(path: string, id: NoteId, deckHint: string, opts: { adoptAsBase?: boolean }): Promise<Uint8Array> {
+    const gone = this.deletedInAnki.get(id);
+    if (gone) return gone.bytes;
     const s = await this.store.read(id, deckHint, opts);
     let set = this.servedPaths.get(id);
     if (!set) this.servedPaths.set(id, (set = new Set()));
@@ -496,6 +524,8 @@ export class FsEngine {
   }
 
   private async saveExisting(path: string, id: NoteId, deckHint: string, text: string, arrival: { queued: boolean }): Promise<WriteResult> {
+    const gone = this.deletedInAnki.get(id);
+    if (gone) throw new FsEngineError('notFound', deletedInAnkiMessage(gone.snapshot, id));
     let base = this.store.base(id);
     if (!base) {
       await this.store.read(id, deckHint);
@@ -590,6 +620,7 @@ export class FsEngine {
         log?.warn(`Save refused (conflict): ${outcome.message}`);
         throw new FsEngineError('conflict', outcome.message);
       case 'deleted':
+        this.markDeletedInAnki(id, this.store.peek(id));
         this.store.forget(id);
         log?.warn(outcome.message);
         throw new FsEngineError('notFound', outcome.message);
@@ -980,6 +1011,21 @@ export class FsEngine {
 
   // ------------------------------------------------------------------ changes made in Anki
 
+  /** Whether a note was deleted in Anki while its document was open (served read-only until closed). */
+  isDeletedInAnki(id: NoteId): boolean {
+    return this.deletedInAnki.has(id);
+  }
+
+  /** Serves `last` (the version the editor shows) read-only under a notice from now on. */
+  private markDeletedInAnki(id: NoteId, last: StoredNote | undefined): boolean {
+    if (!last) return false;
+    const notice = (this.opts.deletedNotice ?? defaultDeletedNotice)(last.snapshot).replace(/\r?\n/g, ' ');
+    const body = last.text.startsWith('#') ? last.text.slice(last.text.indexOf('\n') + 1 || last.text.length) : last.text;
+    const bytes = encoder.encode(`${notice.startsWith('#') ? notice : `# ${notice}`}\n${body}`);
+    this.deletedInAnki.set(id, { snapshot: last.snapshot, bytes, ctime: last.ctime, mtime: Math.max(this.now(), last.mtime + 1) });
+    return true;
+  }
+
   /** Documents closed: stop tracking their notes. */
   closed(path: string): void {
     const id = this.noteIdOf(path);
@@ -991,6 +1037,7 @@ export class FsEngine {
     set?.delete(path);
     if (!set || set.size === 0) {
       this.servedPaths.delete(id);
+      this.deletedInAnki.delete(id);
       if (!this.pendingCanonical.has(id)) this.store.forget(id);
     }
   }
@@ -1002,6 +1049,7 @@ export class FsEngine {
       for (const p of [...set]) if (!open.has(p)) set.delete(p);
       if (set.size === 0) {
         this.servedPaths.delete(id);
+        this.deletedInAnki.delete(id);
         this.store.forget(id);
       }
     }
@@ -1023,7 +1071,8 @@ export class FsEngine {
   private checking: Promise<{ changed: NoteId[]; deleted: NoteId[] }> | undefined;
 
   private async runCheck(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
-    const deckBefore = new Map(this.store.servedIds().map((id) => [id, this.store.peek(id)?.snapshot.deck]));
+    const before = new Map(this.store.servedIds().map((id) => [id, this.store.peek(id)]));
+    const deckBefore = new Map([...before].map(([id, s]) => [id, s?.snapshot.deck]));
     const report = await this.store.checkForChanges();
     const events: FileEvent[] = [];
     const moved = report.changed.flatMap((id) => {
@@ -1033,8 +1082,11 @@ export class FsEngine {
     });
     for (const id of report.changed) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
     for (const id of report.deleted) {
-      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
-      this.servedPaths.delete(id);
+      // An open note deleted in Anki stays open, read-only, showing its last version under a notice (VS Code
+      // re-reads it on Changed); without a version to show, its documents are reported deleted.
+      const kept = this.servedPaths.has(id) && this.markDeletedInAnki(id, before.get(id));
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: kept ? 'changed' : 'deleted', path });
+      if (!kept) this.servedPaths.delete(id);
     }
     // No onCollectionChange here: these changes were made in Anki, not through the file system (the views
     // run their own check for changes).

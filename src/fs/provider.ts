@@ -103,6 +103,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       onFileEvents: (events) => this.fireFileEvents(events),
       onCollectionChange: (change) => this.collectionEmitter.fire(change),
       onNotePathsChange: (changes) => this.notePathsEmitter.fire(changes),
+      // The first line of a note deleted in Anki while open (a YAML comment): what the read-only document says.
+      deletedNotice: () =>
+        `# ${vscode.l10n.t('Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).')}`,
     };
     if (opts.announcedWriteTimeoutMs !== undefined) engineOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
@@ -176,6 +179,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       // unsaved changes is never made read-only: its text is saved normally once Anki is back.
       if (s.type === 'file' && this.session.servingFromCache && !this.isDirty(uri)) this.fromCache.add(uri.path);
       if (this.fromCache.has(uri.path) && this.session.servingFromCache) stat.permissions = vscode.FilePermission.Readonly;
+      // Deleted in Anki while open: its last version, read-only (a document with unsaved text stays editable,
+      // so its save reaches writeFile and says why it cannot be saved, keeping the text).
+      if (s.deletedInAnki && !this.isDirty(uri)) stat.permissions = vscode.FilePermission.Readonly;
       return stat;
     });
   }
