@@ -32,6 +32,17 @@ function textTabsOf(uri: vscode.Uri): vscode.Tab[] {
 }
 
 /**
+ * The lines VS Code keeps visible above a line revealed at the top (its editor's scroll-off context): the larger
+ * of `editor.cursorSurroundingLines` and, with sticky scroll on, `editor.stickyScroll.maxLineCount`, at most half
+ * the viewport.
+ */
+function scrollOffContext(doc: vscode.TextDocument, viewLines: number): number {
+  const cfg = vscode.workspace.getConfiguration('editor', doc);
+  const surrounding = Math.max(cfg.get<number>('cursorSurroundingLines', 0), cfg.get<boolean>('stickyScroll.enabled', false) ? cfg.get<number>('stickyScroll.maxLineCount', 5) : 0);
+  return Math.floor(Math.min(viewLines / 2, surrounding));
+}
+
+/**
  * Moves the tabs of `doc` that are shown in an editor to `target`, each in its own group with its selections
  * and first visible line. Returns whether tabs of `doc` remain that were not shown (background tabs).
  */
@@ -46,15 +57,17 @@ export async function moveShownTabs(doc: vscode.TextDocument, target: vscode.Uri
     }
     const selections = editor.selections;
     const top = editor.visibleRanges[0]?.start;
+    const viewLines = top ? (editor.visibleRanges[0]?.end.line ?? top.line) - top.line + 1 : 0;
     const focused = vscode.window.activeTextEditor === editor;
-    const opened = await vscode.window.showTextDocument(target, {
-      viewColumn: group.viewColumn,
-      preview: tab.isPreview,
-      preserveFocus: !focused,
-      selection: editor.selection,
-    });
+    // No `selection` option: VS Code would reveal it (centred) after this resolves, undoing the scroll below.
+    const opened = await vscode.window.showTextDocument(target, { viewColumn: group.viewColumn, preview: tab.isPreview, preserveFocus: !focused });
     opened.selections = selections;
-    if (top) opened.revealRange(new vscode.Range(top, top), vscode.TextEditorRevealType.AtTop);
+    if (top) {
+      // Revealing a line "at the top" leaves the editor's scroll-off context above it (sticky scroll's lines or
+      // cursorSurroundingLines): reveal the line that far below, so the first visible line is the same as before.
+      const line = Math.min(opened.document.lineCount - 1, top.line + scrollOffContext(doc, viewLines));
+      opened.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
+    }
     // The old tab of this group (a preview tab was already replaced by the new one).
     const stale = group.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString() && !t.isDirty);
     if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);

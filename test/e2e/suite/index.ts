@@ -19,6 +19,7 @@ import './media.test';
 import './preview.test';
 import './runtime.test';
 import './conflict.test';
+import './noteTabs.test';
 import './editing.test';
 // Save All under load: `npm test` runs it in a VS Code of its own (scripts/test-all.mjs), on notes no other test
 // touched; it saves 100 notes three times, then puts them back as they were
