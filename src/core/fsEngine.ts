@@ -112,6 +112,8 @@ export interface FsEngineOptions {
   onCollectionChange?: (change: CollectionChange) => void;
   /** Notes whose document path changed (see `NotePathChange`); fired after the store holds their new version. */
   onNotePathsChange?: (changes: NotePathChange[]) => void;
+  /** Notes deleted through the engine (Delete Note, a deleted file, undoing an added note): their tabs close. */
+  onNotesDeleted?: (ids: NoteId[]) => void;
   /** See `SaverOptions.announcedWriteTimeoutMs`. */
   announcedWriteTimeoutMs?: number;
   /** How long a deck list is reused for stat/readDirectory (ms). */
@@ -861,6 +863,7 @@ export class FsEngine {
     }
     this.opts.log?.info(`Deleted note${existing.length === 1 ? '' : 's'} ${existing.join(', ')}.`);
     if (events.length > 0) this.opts.onFileEvents?.(dedupeEvents(events));
+    this.opts.onNotesDeleted?.(existing);
     this.opts.onCollectionChange?.({ decks: [...decks], notes: existing });
     return existing;
   }

@@ -39,6 +39,8 @@ export interface AnkiFileSystem {
    * undo, a move made in Anki) or its new-note draft was saved. The tabs follow it (src/ui/noteTabs.ts).
    */
   readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]>;
+  /** Notes deleted through Anki Files (Delete Note, a deleted file, undoing an added note). */
+  readonly onDidDeleteNotes: vscode.Event<NoteId[]>;
 }
 
 export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession, journal?: EngineJournal): AnkiFileSystem {
@@ -163,6 +165,7 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     moveNotes: (ids, deck, opts) => provider.engine.moveNotes(ids, deck, opts),
     onDidChangeCollection: provider.onDidChangeCollection,
     onDidChangeNotePaths: provider.onDidChangeNotePaths,
+    onDidDeleteNotes: provider.onDidDeleteNotes,
     onDidRefuseConflictingSave: provider.onDidRefuseConflictingSave,
   };
 }

@@ -77,6 +77,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
    * move command, an undo, a move in Anki — or a saved new-note draft). The tabs follow it (src/ui/noteTabs.ts).
    */
   readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]> = this.notePathsEmitter.event;
+  private readonly deletedEmitter = new vscode.EventEmitter<NoteId[]>();
+  /** Notes deleted through Anki Files (any way: Delete Note, a deleted file, an undone add): their tabs close. */
+  readonly onDidDeleteNotes: vscode.Event<NoteId[]> = this.deletedEmitter.event;
   /** A save was refused because the note changed in Anki since the editor loaded it. */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
@@ -103,6 +106,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       onFileEvents: (events) => this.fireFileEvents(events),
       onCollectionChange: (change) => this.collectionEmitter.fire(change),
       onNotePathsChange: (changes) => this.notePathsEmitter.fire(changes),
+      onNotesDeleted: (ids) => this.deletedEmitter.fire(ids),
       // The first line of a note deleted in Anki while open (a YAML comment): what the read-only document says.
       deletedNotice: () =>
         `# ${vscode.l10n.t('Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).')}`,
@@ -119,6 +123,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.collectionEmitter.dispose();
     this.conflictEmitter.dispose();
     this.notePathsEmitter.dispose();
+    this.deletedEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {

@@ -1,6 +1,7 @@
 // Tabs that follow the note (glue): when a note's document path changes — the note moved to another deck by a
 // `deck:` save, drag and drop, a move command, an undo or in Anki, or a new-note draft was saved — its tab moves
 // to the note's own path, with the selections and the scroll position kept: one note, one tab.
+// A note deleted through Anki Files (Delete Note, a deleted file, undoing an added note) closes its tabs.
 //
 // Every such change reaches this module through ONE event, `AnkiFileSystem.onDidChangeNotePaths` (fired by the
 // engine, `FsEngine` option `onNotePathsChange`, for every move it makes or sees), so a new way of moving notes
@@ -16,10 +17,12 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { SCHEME } from '../constants';
 import type { NotePathChange } from '../core/fsEngine';
+import { closeNoteTabs } from './editors';
 
 export interface NoteTabsDeps {
   fs: {
     readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]>;
+    readonly onDidDeleteNotes: vscode.Event<NoteId[]>;
     noteIdOf(uri: vscode.Uri): NoteId | undefined;
   };
   log: { debug(message: string): void; info(message: string): void };
@@ -110,6 +113,10 @@ export function registerNoteTabs({ fs, log }: NoteTabsDeps): vscode.Disposable[]
 
   return [
     fs.onDidChangeNotePaths(onPathsChanged),
+    // A note deleted through Anki Files (any way) closes its tabs; one with unsaved text stays, with its text.
+    fs.onDidDeleteNotes((ids) => {
+      void closeNoteTabs(ids, (uri) => fs.noteIdOf(uri)).catch((e: unknown) => log.debug(`Closing the tabs of deleted notes failed: ${String(e)}`));
+    }),
     vscode.workspace.onWillSaveTextDocument((e) => {
       if (e.document.uri.scheme === SCHEME) saving.add(e.document.uri.toString());
     }),

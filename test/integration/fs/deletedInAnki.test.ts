@@ -27,6 +27,8 @@ async function setup(): Promise<{ fx: Fixture; id: number; uri: vscode.Uri; show
 describe('a note deleted in Anki while open', () => {
   it('fires Changed; stat is read-only with a newer mtime; the document shows its last version under the notice', async () => {
     const { fx, id, uri, shown } = await setup();
+    const deleted: number[][] = [];
+    fx.provider.onDidDeleteNotes((ids) => deleted.push(ids));
     const before = await fx.provider.stat(uri);
     expect(before.permissions).toBeUndefined();
     fx.srv.simulate.deleteNote(id);
@@ -44,6 +46,7 @@ describe('a note deleted in Anki while open', () => {
     expect(lines.slice(1).join('\n')).toBe(shown.split('\n').slice(1).join('\n'));
     expect(shown.split('\n')[0]).toMatch(/^# Anki note · Basic/);
     expect(fx.provider.engine.isDeletedInAnki(id)).toBe(true);
+    expect(deleted).toEqual([]); // its tab stays
   });
 
   it('saving it (an editor with unsaved text) is refused as deleted in Anki, sends nothing, and stays editable', async () => {
@@ -85,9 +88,12 @@ describe('a note deleted in Anki while open', () => {
 });
 
 describe('a note deleted through Anki Files', () => {
-  it('fires Deleted for its document (the tab closes) and nothing read-only is kept', async () => {
+  it('fires Deleted for its document and onDidDeleteNotes (its tab closes); nothing read-only is kept', async () => {
     const { fx, id, uri } = await setup();
+    const deleted: number[][] = [];
+    fx.provider.onDidDeleteNotes((ids) => deleted.push(ids));
     expect(await fx.provider.engine.deleteNotes([id])).toEqual([id]);
+    expect(deleted).toEqual([[id]]);
     expect(fx.events).toEqual([{ type: vscode.FileChangeType.Deleted, uri }]);
     expect(fx.provider.engine.isDeletedInAnki(id)).toBe(false);
   });
