@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AnkiFilesTestApi } from '../../../src/extension';
 import { deckPath } from '../../../src/notes/paths';
-import { activateExtension, anki, closeAllEditors, findNotes, findNoteUri, notesInfo, openEditor, waitFor } from './helpers';
+import { activateExtension, anki, closeAllEditors, control, findNotes, findNoteUri, notesInfo, openEditor, waitFor } from './helpers';
 
 async function api(): Promise<AnkiFilesTestApi> {
   const ext = await activateExtension();
@@ -50,6 +50,8 @@ async function openScrolled(skip: number): Promise<Moving> {
   assert.ok(deck, 'the note has no deck');
   const target = deck === 'Default' ? 'Spanish::Verbs' : 'Default';
   const editor = await openEditor(await findNoteUri(info.noteId, vscode.Uri.from({ scheme: 'anki', path: deckPath(deck) })));
+  // an earlier suite may have left this note's document loaded: the check for changes (as on focus) reloads it
+  await (await api()).fs.checkForChanges();
   await waitFor(() => editor.document.lineCount > 100, 'the long document');
   const selection = new vscode.Selection(70, 3, 70, 8);
   editor.selection = selection;
@@ -92,6 +94,7 @@ async function restore(m: Moving | undefined): Promise<void> {
   if (!info) return;
   await anki('changeDeck', { cards: info.cards, deck: m.deck });
   await anki('updateNoteFields', { note: { id: m.id, fields: m.fields } });
+  await (await api()).fs.checkForChanges();
 }
 
 describe('tabs follow a moved note (one note, one tab)', () => {
@@ -128,5 +131,68 @@ describe('tabs follow a moved note (one note, one tab)', () => {
     const inTarget = (await anki('getDecks', { cards: after?.cards ?? [] })) as Record<string, number[]>;
     assert.ok(inTarget[m.target]?.includes(after?.cards[0] as number), 'the note was not moved');
     await assertFollowed(m);
+  });
+});
+
+describe('a note deleted in Anki while open', () => {
+  afterEach(async () => {
+    await closeAllEditors();
+  });
+
+  /** A note near the end of the collection with two fields (other suites take the first ones), opened. */
+  async function openNote(skip: number): Promise<{ id: number; editor: vscode.TextEditor; back: string }> {
+    const ids = await findNotes('deck:*');
+    const infos = await notesInfo(ids.slice(-90, -60));
+    const info = infos.filter((n) => Object.keys(n.fields).length === 2).at(-1 - skip);
+    assert.ok(info, 'no note with two fields near the end of the collection');
+    const back = Object.entries(info.fields).sort((a, b) => a[1].order - b[1].order)[1]?.[0] ?? '';
+    return { id: info.noteId, editor: await openEditor(await findNoteUri(info.noteId)), back };
+  }
+
+  it('stays open, read-only, showing its last version under "Deleted in Anki"', async () => {
+    const { fs } = await api();
+    const { id, editor } = await openNote(0);
+    const shown = editor.document.getText();
+    await control('deleteNote', { noteId: id });
+    await fs.checkForChanges();
+    await waitFor(() => editor.document.getText().startsWith('# Deleted in Anki'), 'the document to show the notice', 20000);
+    const tabs = tabsOfNote(id);
+    assert.equal(tabs.length, 1, 'the tab was closed or duplicated');
+    assert.equal(tabs[0]?.toString(), editor.document.uri.toString());
+    assert.equal((await vscode.workspace.fs.stat(editor.document.uri)).permissions, vscode.FilePermission.Readonly);
+    assert.equal(editor.document.getText().split('\n').slice(1).join('\n'), shown.split('\n').slice(1).join('\n'));
+    assert.equal(editor.document.isDirty, false);
+  });
+
+  it('with unsaved text: saving fails as deleted in Anki, nothing is added back, the text stays in the editor', async () => {
+    const { fs } = await api();
+    const { id, editor, back } = await openNote(1);
+    const line = Array.from({ length: editor.document.lineCount }, (_, i) => editor.document.lineAt(i)).find((l) => l.text.startsWith(`  ${back}:`));
+    assert.ok(line, `no ${back} line`);
+    assert.ok(await editor.edit((b) => b.insert(line.range.end, ' (kept)')));
+    const mine = editor.document.getText();
+    await control('deleteNote', { noteId: id });
+    await fs.checkForChanges();
+    const saved = await editor.document.save().then((ok) => ok, () => false);
+    assert.equal(saved, false, 'the save of a note deleted in Anki succeeded');
+    assert.equal(editor.document.isDirty, true);
+    assert.equal(editor.document.getText(), mine);
+    assert.deepEqual(await findNotes(`nid:${id}`), []);
+  });
+});
+
+describe('a note deleted through Anki Files', () => {
+  afterEach(async () => {
+    await closeAllEditors();
+  });
+
+  it('closes its tab, whichever way it is deleted (here: deleting its file)', async () => {
+    const ids = await findNotes('deck:*');
+    const id = ids[ids.length - 95] as number;
+    const editor = await openEditor(await findNoteUri(id));
+    assert.equal(tabsOfNote(id).length, 1);
+    await vscode.workspace.fs.delete(editor.document.uri);
+    assert.deepEqual(await findNotes(`nid:${id}`), []);
+    await waitFor(() => (tabsOfNote(id).length === 0 ? true : undefined), 'the tab of the deleted note to close', 20000);
   });
 });
