@@ -21,6 +21,7 @@ import type { TagsView } from './tree/tagsView';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { registerMediaEditor, type MediaPasteProvider } from './ui/mediaEditor';
+import { registerNoteTabs } from './ui/noteTabs';
 import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
@@ -106,6 +107,8 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);
+    // Tabs follow their notes when a note's path changes (moved to another deck, a saved draft).
+    for (const d of registerNoteTabs({ fs, log })) subscribe(d);
 
     void session.check();
     log.info('Anki Files activated');

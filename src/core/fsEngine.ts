@@ -37,6 +37,8 @@ export interface EngineStat {
   ctime: number;
   mtime: number;
   size: number;
+  /** The note was deleted in Anki while its document was open: it is served read-only (`deletedInAnki`). */
+  deletedInAnki?: boolean;
 }
 
 export type FileEventKind = 'changed' | 'created' | 'deleted';
@@ -48,6 +50,16 @@ export interface FileEvent {
 export interface CollectionChange {
   decks?: string[];
   notes?: NoteId[];
+}
+
+/**
+ * A note's document now lives under another path: it moved to another deck (a `deck:` save, a move, an undo, a
+ * move made in Anki) or a new-note draft was saved. `path` is the note's own path now (its deck and label).
+ */
+export interface NotePathChange {
+  id: NoteId;
+  deck: string;
+  path: string;
 }
 
 /** What `moveNotes` did. */
@@ -99,10 +111,19 @@ export interface FsEngineOptions {
   log?: EngineLog;
   onFileEvents?: (events: FileEvent[]) => void;
   onCollectionChange?: (change: CollectionChange) => void;
+  /** Notes whose document path changed (see `NotePathChange`); fired after the store holds their new version. */
+  onNotePathsChange?: (changes: NotePathChange[]) => void;
+  /** Notes deleted through the engine (Delete Note, a deleted file, undoing an added note): their tabs close. */
+  onNotesDeleted?: (ids: NoteId[]) => void;
   /** See `SaverOptions.announcedWriteTimeoutMs`. */
   announcedWriteTimeoutMs?: number;
   /** How long a deck list is reused for stat/readDirectory (ms). */
   deckCacheMs?: number;
+  /**
+   * The first line of the document served for a note deleted in Anki while it was open (a YAML comment, in the
+   * user's language: the glue localizes it). Default: an English sentence.
+   */
+  deletedNotice?: (note: NoteSnapshot) => string;
   /** Fallback delay before publishing the canonical form of a saved note when no stat came (ms). */
   canonicalDelayMs?: number;
   now?: () => number;
@@ -131,6 +152,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 const DEFAULT_CANONICAL_DELAY_MS = 1000;
+
+const defaultDeletedNotice = (): string =>
+  '# Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).';
+
+/** The message of a save refused because the note was deleted in Anki. */
+export function deletedInAnkiMessage(note: NoteSnapshot | undefined, id: NoteId): string {
+  return `${note ? noteName(note) : `Note ${id}`} was deleted in Anki, so it cannot be saved: nothing was sent. Your text is kept in the editor: copy it into a new note ("Anki: New Note") to add it again.`;
+}
 
 function addNoteMessage(serverMessage: string, note: NewNoteDraft): string {
   const first = note.fields[0];
@@ -171,6 +200,11 @@ export class FsEngine {
   private deckCache: { at: number; names: Promise<string[]> } | undefined;
   private readonly fieldNamesCache = new Map<string, readonly string[]>();
   private draftCounter = 0;
+  /**
+   * Notes deleted in Anki while their documents were open: their last version is served read-only, first line
+   * replaced by a notice, until the documents are closed; saving them is refused with a clear message.
+   */
+  private readonly deletedInAnki = new Map<NoteId, { snapshot: NoteSnapshot; bytes: Uint8Array; ctime: number; mtime: number }>();
 
   constructor(opts: FsEngineOptions) {
     this.opts = opts;
@@ -197,6 +231,7 @@ export class FsEngine {
   /** Forget everything cached (the client was replaced). */
   reset(): void {
     this.store.clear();
+    this.deletedInAnki.clear();
     this.deckCache = undefined;
     this.fieldNamesCache.clear();
   }
@@ -273,10 +308,15 @@ export class FsEngine {
         if (!(await this.deckExists(p.deck))) throw new FsEngineError('notFound', `There is no deck "${p.deck}" in Anki.`);
         return { type: 'directory', ctime: 0, mtime: 0, size: 0 };
       }
-      case 'note':
+      case 'note': {
+        const gone = this.deletedInAnki.get(p.noteId);
+        if (gone) return { type: 'file', ctime: gone.ctime, mtime: gone.mtime, size: gone.bytes.length, deletedInAnki: true };
         return this.noteStat(await this.store.get(p.noteId, p.deck));
+      }
       case 'newNote': {
         const alias = this.aliases.get(path);
+        const gone = alias !== undefined ? this.deletedInAnki.get(alias) : undefined;
+        if (gone) return { type: 'file', ctime: gone.ctime, mtime: gone.mtime, size: gone.bytes.length, deletedInAnki: true };
         if (alias !== undefined) return this.noteStat(await this.store.get(alias, p.deck));
         const d = this.drafts.get(path);
         if (d) return { type: 'file', ctime: d.ctime, mtime: d.mtime, size: d.bytes.length };
@@ -330,6 +370,8 @@ export class FsEngine {
   }
 
   private async serve(path: string, id: NoteId, deckHint: string, opts: { adoptAsBase?: boolean }): Promise<Uint8Array> {
+    const gone = this.deletedInAnki.get(id);
+    if (gone) return gone.bytes;
     const s = await this.store.read(id, deckHint, opts);
     let set = this.servedPaths.get(id);
     if (!set) this.servedPaths.set(id, (set = new Set()));
@@ -488,6 +530,8 @@ export class FsEngine {
   }
 
   private async saveExisting(path: string, id: NoteId, deckHint: string, text: string, arrival: { queued: boolean }): Promise<WriteResult> {
+    const gone = this.deletedInAnki.get(id);
+    if (gone) throw new FsEngineError('notFound', deletedInAnkiMessage(gone.snapshot, id));
     let base = this.store.base(id);
     if (!base) {
       await this.store.read(id, deckHint);
@@ -520,6 +564,7 @@ export class FsEngine {
     const changed: NoteId[] = [];
     const decks = new Set<string>();
     const notes: NoteId[] = [];
+    const moved: NoteSnapshot[] = [];
     outcomes.forEach((o, i) => {
       const req = reqs[i];
       if (!req) return;
@@ -528,6 +573,8 @@ export class FsEngine {
         notes.push(id);
         decks.add(o.note.deck);
         if (req.base) decks.add(req.base.snapshot.deck);
+        const before = req.base?.snapshot.deck ?? this.store.peek(id)?.snapshot.deck;
+        if (before !== undefined && !sameDeck(before, o.note.deck)) moved.push(o.note);
         if (o.createdDeck !== undefined) this.invalidateDecks();
         if (this.store.has(id) && this.store.apply(o.note).changed) changed.push(id);
       } else if ((o.kind === 'conflict' || o.kind === 'verifyFailed') && this.store.has(id)) {
@@ -535,6 +582,7 @@ export class FsEngine {
       }
     });
     this.fireChanged(changed);
+    this.firePathChanges(moved);
     if (notes.length > 0) this.opts.onCollectionChange?.({ decks: [...decks], notes });
     return outcomes;
   }
@@ -564,6 +612,7 @@ export class FsEngine {
         }
         if (!outcome.unchanged) {
           const decks = new Set<string>([before.deck, outcome.note.deck]);
+          if (!sameDeck(before.deck, outcome.note.deck)) this.firePathChanges([outcome.note]);
           this.opts.onCollectionChange?.({ decks: [...decks], notes: [id] });
           if (outcome.createdDeck !== undefined) {
             this.invalidateDecks();
@@ -577,6 +626,7 @@ export class FsEngine {
         log?.warn(`Save refused (conflict): ${outcome.message}`);
         throw new FsEngineError('conflict', outcome.message);
       case 'deleted':
+        this.markDeletedInAnki(id, this.store.peek(id));
         this.store.forget(id);
         log?.warn(outcome.message);
         throw new FsEngineError('notFound', outcome.message);
@@ -665,6 +715,12 @@ export class FsEngine {
     }
   }
 
+  /** The documents of these notes (in their new decks) now live under the notes' own paths. */
+  private firePathChanges(notes: readonly Pick<NoteSnapshot, 'id' | 'deck' | 'fields'>[]): void {
+    if (notes.length === 0) return;
+    this.opts.onNotePathsChange?.(notes.map((n) => ({ id: n.id, deck: n.deck, path: notePath(n.deck, n.fields[0]?.[1] ?? '', n.id) })));
+  }
+
   private fireChanged(ids: NoteId[]): void {
     const events: FileEvent[] = [];
     for (const id of ids) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
@@ -736,6 +792,7 @@ export class FsEngine {
     this.store.apply(stored.snapshot, { text, asBase: true });
     this.scheduleCanonical(id, this.opts.canonicalDelayMs ?? DEFAULT_CANONICAL_DELAY_MS);
     this.opts.log?.info(`Added note ${id} (${note.noteType}) to deck "${note.deck}".`);
+    this.firePathChanges([stored.snapshot]);
     this.opts.onCollectionChange?.({ decks: [note.deck, ...(sameDeck(note.deck, pathDeck) ? [] : [pathDeck])], notes: [id] });
     return { noteId: id, unchanged: false, created: true, summary: `added to deck "${note.deck}"` };
   }
@@ -863,6 +920,7 @@ export class FsEngine {
     }
     this.opts.log?.info(`Deleted note${existing.length === 1 ? '' : 's'} ${existing.join(', ')}.`);
     if (events.length > 0) this.opts.onFileEvents?.(dedupeEvents(events));
+    this.opts.onNotesDeleted?.(existing);
     this.opts.onCollectionChange?.({ decks: [...decks], notes: existing });
     return existing;
   }
@@ -889,6 +947,7 @@ export class FsEngine {
     const cards: CardId[] = [];
     const fromDecks = new Set<string>();
     const journaled: Array<{ before: NoteSnapshot; change: NoteChange }> = [];
+    const newPaths: Array<Pick<NoteSnapshot, 'id' | 'deck' | 'fields'>> = [];
     for (const info of found) {
       const first = info.cards[0];
       const noteDeck = first !== undefined ? byCard.get(first) : undefined;
@@ -907,7 +966,10 @@ export class FsEngine {
       report.moved.push(info.noteId);
       fromDecks.add(from);
       // The journal: the note's deck is its first card's; only a move of that card changes it.
-      if (first !== undefined && move.includes(first)) journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
+      if (first !== undefined && move.includes(first)) {
+        journaled.push({ before: snapshotFromInfo(info, noteDeck), change: { deck: target } });
+        newPaths.push({ id: info.noteId, deck: target, fields: [['', firstFieldHtml(info)]] });
+      }
     }
     if (cards.length === 0) return report;
     const journal = this.opts.journal;
@@ -926,6 +988,7 @@ export class FsEngine {
         (report.leftBehind > 0 ? ` (${report.leftBehind} card(s) in other decks stay where they are).` : '.'),
     );
     this.fireChanged(report.moved);
+    this.firePathChanges(newPaths);
     this.opts.onCollectionChange?.({ decks: [...fromDecks, target], notes: report.moved });
     return report;
   }
@@ -1084,6 +1147,21 @@ export class FsEngine {
 
   // ------------------------------------------------------------------ changes made in Anki
 
+  /** Whether a note was deleted in Anki while its document was open (served read-only until closed). */
+  isDeletedInAnki(id: NoteId): boolean {
+    return this.deletedInAnki.has(id);
+  }
+
+  /** Serves `last` (the version the editor shows) read-only under a notice from now on. */
+  private markDeletedInAnki(id: NoteId, last: StoredNote | undefined): boolean {
+    if (!last) return false;
+    const notice = (this.opts.deletedNotice ?? defaultDeletedNotice)(last.snapshot).replace(/\r?\n/g, ' ');
+    const body = last.text.startsWith('#') ? last.text.slice(last.text.indexOf('\n') + 1 || last.text.length) : last.text;
+    const bytes = encoder.encode(`${notice.startsWith('#') ? notice : `# ${notice}`}\n${body}`);
+    this.deletedInAnki.set(id, { snapshot: last.snapshot, bytes, ctime: last.ctime, mtime: Math.max(this.now(), last.mtime + 1) });
+    return true;
+  }
+
   /** Documents closed: stop tracking their notes. */
   closed(path: string): void {
     const id = this.noteIdOf(path);
@@ -1095,6 +1173,7 @@ export class FsEngine {
     set?.delete(path);
     if (!set || set.size === 0) {
       this.servedPaths.delete(id);
+      this.deletedInAnki.delete(id);
       if (!this.pendingCanonical.has(id)) this.store.forget(id);
     }
   }
@@ -1106,6 +1185,7 @@ export class FsEngine {
       for (const p of [...set]) if (!open.has(p)) set.delete(p);
       if (set.size === 0) {
         this.servedPaths.delete(id);
+        this.deletedInAnki.delete(id);
         this.store.forget(id);
       }
     }
@@ -1127,16 +1207,27 @@ export class FsEngine {
   private checking: Promise<{ changed: NoteId[]; deleted: NoteId[] }> | undefined;
 
   private async runCheck(): Promise<{ changed: NoteId[]; deleted: NoteId[] }> {
+    const before = new Map(this.store.servedIds().map((id) => [id, this.store.peek(id)]));
+    const deckBefore = new Map([...before].map(([id, s]) => [id, s?.snapshot.deck]));
     const report = await this.store.checkForChanges();
     const events: FileEvent[] = [];
+    const moved = report.changed.flatMap((id) => {
+      const now = this.store.peek(id)?.snapshot;
+      const was = deckBefore.get(id);
+      return now && was !== undefined && !sameDeck(was, now.deck) ? [now] : [];
+    });
     for (const id of report.changed) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
     for (const id of report.deleted) {
-      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
-      this.servedPaths.delete(id);
+      // An open note deleted in Anki stays open, read-only, showing its last version under a notice (VS Code
+      // re-reads it on Changed); without a version to show, its documents are reported deleted.
+      const kept = this.servedPaths.has(id) && this.markDeletedInAnki(id, before.get(id));
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: kept ? 'changed' : 'deleted', path });
+      if (!kept) this.servedPaths.delete(id);
     }
     // No onCollectionChange here: these changes were made in Anki, not through the file system (the views
     // run their own check for changes).
     if (events.length > 0) this.opts.onFileEvents?.(events);
+    this.firePathChanges(moved);
     return report;
   }
 

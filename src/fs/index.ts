@@ -5,10 +5,9 @@ import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { Commands, SCHEME } from '../constants';
 import { notesCodec } from '../core/codec';
-import type { CollectionChange, EngineJournal, MoveReport } from '../core/fsEngine';
+import type { CollectionChange, EngineJournal, MoveReport, NotePathChange } from '../core/fsEngine';
 import { shortLabel } from '../core/snapshot';
 import type { AnkiSession } from '../session';
-import { parsePath } from '../notes/paths';
 import { toFileSystemError } from './errors';
 import { AnkiFileSystemProvider } from './provider';
 
@@ -35,22 +34,13 @@ export interface AnkiFileSystem {
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri>;
   /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
-}
-
-/** Replaces a saved draft's editor by the note's own document, at the same selection and scroll position. */
-async function followSavedDraft(draft: vscode.TextDocument, target: vscode.Uri): Promise<void> {
-  if (target.toString() === draft.uri.toString()) return;
-  const editor = vscode.window.visibleTextEditors.find((e) => e.document === draft);
-  const selection = editor?.selection;
-  const top = editor?.visibleRanges[0]?.start;
-  const tabs = vscode.window.tabGroups.all.flatMap((g) =>
-    g.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === draft.uri.toString()),
-  );
-  const column = tabs[0]?.group.viewColumn;
-  const opened = await vscode.window.showTextDocument(target, { preview: false, ...(column !== undefined ? { viewColumn: column } : {}), ...(selection ? { selection } : {}) });
-  if (top) opened.revealRange(new vscode.Range(top, top), vscode.TextEditorRevealType.AtTop);
-  const stale = tabs.filter((t) => !t.isDirty);
-  if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);
+  /**
+   * A note's document path changed: it moved to another deck (a `deck:` save, drag and drop, `moveNotes`, an
+   * undo, a move made in Anki) or its new-note draft was saved. The tabs follow it (src/ui/noteTabs.ts).
+   */
+  readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]>;
+  /** Notes deleted through Anki Files (Delete Note, a deleted file, undoing an added note). */
+  readonly onDidDeleteNotes: vscode.Event<NoteId[]>;
 }
 
 export function registerAnkiFileSystem(context: vscode.ExtensionContext, session: AnkiSession, journal?: EngineJournal): AnkiFileSystem {
@@ -145,22 +135,15 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     }),
   );
 
-  const openUriOf = (noteId: NoteId): vscode.Uri | undefined =>
-    vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.scheme === SCHEME && provider.noteIdOf(d.uri) === noteId)?.uri;
-
-  // A new note, once saved, becomes that note's document: its tab moves to the note's own path (name, deck
-  // breadcrumb, no draft name), with the cursor and scroll kept.
-  subs.push(
-    vscode.workspace.onDidSaveTextDocument((doc) => {
-      if (doc.uri.scheme !== SCHEME || parsePath(doc.uri.path).kind !== 'newNote') return;
-      const id = provider.noteIdOf(doc.uri);
-      const note = id === undefined ? undefined : provider.engine.store.peek(id)?.snapshot;
-      if (id === undefined || !note) return;
-      void followSavedDraft(doc, provider.uriForNote(note.deck, note.fields[0]?.[1] ?? '', id)).catch((e: unknown) =>
-        session.log.debug(`Saved draft ${doc.uri.path}: ${String(e)}`),
-      );
-    }),
-  );
+  // The URI under which a note is open: a tab's first (what the user sees), else an open document's.
+  const openUriOf = (noteId: NoteId): vscode.Uri | undefined => {
+    for (const g of vscode.window.tabGroups.all) {
+      for (const t of g.tabs) {
+        if (t.input instanceof vscode.TabInputText && t.input.uri.scheme === SCHEME && provider.noteIdOf(t.input.uri) === noteId) return t.input.uri;
+      }
+    }
+    return vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.scheme === SCHEME && provider.noteIdOf(d.uri) === noteId)?.uri;
+  };
 
   const openPaths = (): string[] =>
     vscode.workspace.textDocuments.filter((d) => d.uri.scheme === SCHEME && !d.isClosed).map((d) => d.uri.path);
@@ -181,6 +164,8 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     deleteNotes: (ids) => provider.engine.deleteNotes(ids),
     moveNotes: (ids, deck, opts) => provider.engine.moveNotes(ids, deck, opts),
     onDidChangeCollection: provider.onDidChangeCollection,
+    onDidChangeNotePaths: provider.onDidChangeNotePaths,
+    onDidDeleteNotes: provider.onDidDeleteNotes,
     onDidRefuseConflictingSave: provider.onDidRefuseConflictingSave,
   };
 }

@@ -3,7 +3,7 @@
 // `onDidChangeFile`.
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
-import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
+import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec, type NotePathChange } from '../core/fsEngine';
 import { AnkiTransportError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
@@ -71,6 +71,15 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]> = this.fileEmitter.event;
   private readonly collectionEmitter = new vscode.EventEmitter<CollectionChange>();
   private readonly conflictEmitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly notePathsEmitter = new vscode.EventEmitter<NotePathChange[]>();
+  /**
+   * Notes whose document path changed (moved to another deck by any means — a `deck:` save, drag and drop, a
+   * move command, an undo, a move in Anki — or a saved new-note draft). The tabs follow it (src/ui/noteTabs.ts).
+   */
+  readonly onDidChangeNotePaths: vscode.Event<NotePathChange[]> = this.notePathsEmitter.event;
+  private readonly deletedEmitter = new vscode.EventEmitter<NoteId[]>();
+  /** Notes deleted through Anki Files (any way: Delete Note, a deleted file, an undone add): their tabs close. */
+  readonly onDidDeleteNotes: vscode.Event<NoteId[]> = this.deletedEmitter.event;
   /** A save was refused because the note changed in Anki since the editor loaded it. */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
@@ -96,6 +105,11 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       log: session.log,
       onFileEvents: (events) => this.fireFileEvents(events),
       onCollectionChange: (change) => this.collectionEmitter.fire(change),
+      onNotePathsChange: (changes) => this.notePathsEmitter.fire(changes),
+      onNotesDeleted: (ids) => this.deletedEmitter.fire(ids),
+      // The first line of a note deleted in Anki while open (a YAML comment): what the read-only document says.
+      deletedNotice: () =>
+        `# ${vscode.l10n.t('Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).')}`,
     };
     if (opts.announcedWriteTimeoutMs !== undefined) engineOpts.announcedWriteTimeoutMs = opts.announcedWriteTimeoutMs;
     if (opts.canonicalDelayMs !== undefined) engineOpts.canonicalDelayMs = opts.canonicalDelayMs;
@@ -108,6 +122,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.fileEmitter.dispose();
     this.collectionEmitter.dispose();
     this.conflictEmitter.dispose();
+    this.notePathsEmitter.dispose();
+    this.deletedEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
@@ -168,6 +184,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       // unsaved changes is never made read-only: its text is saved normally once Anki is back.
       if (s.type === 'file' && this.session.servingFromCache && !this.isDirty(uri)) this.fromCache.add(uri.path);
       if (this.fromCache.has(uri.path) && this.session.servingFromCache) stat.permissions = vscode.FilePermission.Readonly;
+      // Deleted in Anki while open: its last version, read-only (a document with unsaved text stays editable,
+      // so its save reaches writeFile and says why it cannot be saved, keeping the text).
+      if (s.deletedInAnki && !this.isDirty(uri)) stat.permissions = vscode.FilePermission.Readonly;
       return stat;
     });
   }

@@ -1,6 +1,6 @@
 /** The sample-collection generator: determinism and the shape promised to other tests. */
 import { describe, expect, it } from 'vitest';
-import { generateCollection, SAMPLE_DECKS } from './generate';
+import { generateCollection, README_NOTE, SAMPLE_DECKS } from './generate';
 import type { Collection, Note } from './collection';
 import { JP_KANJI, JP_VOCAB } from './sampleData';
 
@@ -153,5 +153,54 @@ describe('generateCollection', () => {
     }
     expect(triples).toBeGreaterThan(0);
     expect([...seen].some((k) => k.includes('</b>・<b>'))).toBe(true);
+  });
+
+  describe('reads like a real learner\'s collection (the demo\'s 3,000 notes)', () => {
+    const col = generateCollection({ notes: 3000, seed: 2024, now: NOW });
+    const inDeck = (deck: string): Note[] => {
+      const did = col.deckByName(deck)?.id;
+      return [...col.notes.values()].filter((n) => col.cardsOf(n.id)[0]?.did === did);
+    };
+
+    it('the README\'s example note exists, as the README shows it', () => {
+      const n = col.getNote(README_NOTE.id);
+      expect(n && col.modelOf(n).name).toBe('Basic');
+      expect(n && col.deckOf(n)).toBe('Japanese::JLPT N3');
+      expect(n?.fields).toEqual(['あいさつ', 'greeting<br>\n<b>formal</b>']);
+      expect(n?.tags).toEqual(['jlpt::n3', 'vocab']);
+      // and in small collections too
+      expect(generateCollection({ notes: 20, seed: 7, now: NOW }).getNote(README_NOTE.id)).toBeDefined();
+    });
+
+    it('Spanish verb cards give the full conjugated form, never a stem', () => {
+      const verbs = inDeck(SAMPLE_DECKS.verbs);
+      expect(verbs.length).toBeGreaterThan(200);
+      for (const n of verbs) expect(n.fields[1]).toMatch(/^(yo|tú|él\/ella|nosotros|vosotros|ellos) [a-záéíóúñü]{2,}$/);
+      const backs = new Set(verbs.map((n) => n.fields[1]));
+      for (const form of ['yo hablo', 'tú comes', 'nosotros vivimos']) expect(backs.has(form) || verbs.length < 120).toBe(true);
+      expect([...backs].some((b) => b?.includes('…'))).toBe(false);
+    });
+
+    it('the Default deck has no numbered copies', () => {
+      const firsts = inDeck('Default').map((n) => n.fields[0] ?? '');
+      expect(firsts.length).toBeGreaterThanOrEqual(100);
+      expect(new Set(firsts).size).toBe(firsts.length);
+      for (const f of firsts) expect(f).not.toMatch(/\(\d+\)$/);
+    });
+
+    it('some fields span several lines (their documents show YAML block scalars)', () => {
+      const multi = [...col.notes.values()].filter((n) => n.fields.some((f) => f.includes('\n')));
+      expect(multi.length).toBeGreaterThanOrEqual(20);
+      // also in the end-to-end tests' 300 notes
+      const small = generateCollection({ notes: 300, seed: 7, now: NOW });
+      expect([...small.notes.values()].some((n) => n.id !== README_NOTE.id && n.fields.some((f) => f.includes('\n')))).toBe(true);
+    });
+
+    it('no first field is what a user naturally types first in a new note (no surprise duplicate warning)', () => {
+      const firsts = new Set([...col.notes.values()].map((n) => (n.fields[0] ?? '').toLowerCase()));
+      for (const typed of ['test', 'hello', 'hola', 'hi', 'a', 'abc', 'asdf', 'foo', 'example', 'front', 'question', 'new note', 'dog', 'cat', 'apple', '1']) {
+        expect(firsts.has(typed), typed).toBe(false);
+      }
+    });
   });
 });

@@ -6,6 +6,7 @@ import { Collection, type Card, type Note } from './collection';
 import type { Model } from './models';
 import { cardOrdinals } from './render';
 import { JP_KANJI, JP_VOCAB, type KanjiRow, type PartOfSpeech, type VocabRow } from './sampleData';
+import { conjugation, PERSONS, TENSES } from './spanish';
 
 export interface GenerateOptions {
   notes: number;
@@ -39,8 +40,6 @@ const VERBS = ['hablar', 'comer', 'vivir', 'ser', 'estar', 'tener', 'hacer', 'po
   'llamar', 'venir', 'pensar', 'salir', 'volver', 'tomar', 'conocer', 'escribir', 'sentir', 'tratar', 'mirar', 'contar',
   'empezar', 'esperar', 'buscar'];
 const IRREGULAR = new Set(['ser', 'estar', 'tener', 'hacer', 'poder', 'decir', 'ir', 'ver', 'dar', 'saber', 'querer', 'poner', 'venir', 'salir']);
-const PERSONS = ['yo', 'tú', 'él/ella', 'nosotros', 'vosotros', 'ellos'];
-const TENSES = ['presente', 'pretérito', 'imperfecto', 'futuro', 'condicional', 'subjuntivo'];
 
 const DRUGS: Array<[string, string, string]> = [
   ['Amoxicillin', 'β-lactam (penicillin)', 'cell wall synthesis'],
@@ -74,11 +73,88 @@ const FRENCH: Array<[string, string]> = [
 const MISC: Array<[string, string]> = [
   ['What does <b>HTTP</b> stand for?', 'HyperText Transfer Protocol'],
   ['Speed of light (m/s)', '299&nbsp;792&nbsp;458'],
-  ['Who painted <i>The Starry Night</i>?', 'Vincent van Gogh<br><img src="starry-night.jpg">'],
+  ['Who painted <i>The Starry Night</i>?', 'Vincent van Gogh<br>\n<img src="starry-night.jpg">'],
   ['Boiling point of water at sea level', '100 °C'],
   ['Chemical symbol for gold', 'Au'],
   ['Listen: [sound:bird-song.mp3]', 'A blackbird 🐦'],
 ];
+
+/** General knowledge for the Default deck after MISC: facts, books (two-line answers), element symbols. */
+const FACTS: Array<[string, string]> = [
+  ['Largest planet in the Solar System', 'Jupiter'], ['Smallest planet in the Solar System', 'Mercury'],
+  ['Closest star to the Sun', 'Proxima Centauri'], ['Longest river in Africa', 'the Nile'],
+  ['Highest mountain on Earth', 'Mount Everest<br>\n8,849 m'], ['Deepest point of the oceans', 'Challenger Deep (Mariana Trench)'],
+  ['Largest ocean', 'the Pacific'], ['Freezing point of water in °F', '32 °F'],
+  ['Number of bones in the adult human body', '206'], ['Number of chromosomes in a human body cell', '46 (23 pairs)'],
+  ['Powerhouse of the cell', 'the mitochondrion'], ['Year the Berlin Wall fell', '1989'],
+  ['Year of the first crewed Moon landing', '1969 (Apollo 11)'], ['Who discovered penicillin?', 'Alexander Fleming (1928)'],
+  ['Who published the theory of general relativity?', 'Albert Einstein (1915)'], ['Who painted the <i>Mona Lisa</i>?', 'Leonardo da Vinci'],
+  ['Who composed <i>The Four Seasons</i>?', 'Antonio Vivaldi'], ['Whose <i>Ninth Symphony</i> ends with the “Ode to Joy”?', 'Ludwig van Beethoven'],
+  ['SI unit of force', 'newton (N)'], ['SI unit of electrical resistance', 'ohm (Ω)'],
+  ['SI unit of energy', 'joule (J)'], ['SI unit of power', 'watt (W)'],
+  ['Avogadro constant', '6.022&nbsp;×&nbsp;10<sup>23</sup> mol<sup>−1</sup>'], ['π to five decimal places', '3.14159'],
+  ['√2 to three decimal places', '1.414'], ['Area of a circle of radius <i>r</i>', '<i>A</i> = π<i>r</i><sup>2</sup>'],
+  ['Pythagorean theorem', '<i>a</i><sup>2</sup> + <i>b</i><sup>2</sup> = <i>c</i><sup>2</sup>'], ['Derivative of sin <i>x</i>', 'cos <i>x</i>'],
+  ['What does <b>DNA</b> stand for?', 'deoxyribonucleic acid'], ['What does <b>CPU</b> stand for?', 'central processing unit'],
+  ['What does <b>URL</b> stand for?', 'Uniform Resource Locator'], ['Hardest natural substance', 'diamond'],
+  ['Gas that plants take in for photosynthesis', 'carbon dioxide (CO<sub>2</sub>)'], ['Largest desert on Earth', 'Antarctica<br>\n(largest hot desert: the Sahara)'],
+  ['Most spoken native language', 'Mandarin Chinese'], ['Currency of Japan', 'the yen (円)'],
+  ['Currency of the United Kingdom', 'the pound sterling (£)'], ['Players per side in association football', '11'],
+  ['Who proposed evolution by natural selection?', 'Charles Darwin<br>\n<i>On the Origin of Species</i> (1859)'], ['Longest bone in the human body', 'the femur'],
+  ['Blood type known as the universal donor', 'O negative'], ['Normal human body temperature', '37 °C (98.6 °F)'],
+  ['Speed of sound in air at 20 °C', 'about 343 m/s'], ['Planet known as the Red Planet', 'Mars'],
+  ['Year the First World War began', '1914'],
+];
+
+const BOOKS: Array<[string, string, string]> = [
+  ['Don Quixote', 'Miguel de Cervantes', '1605'], ['Pride and Prejudice', 'Jane Austen', '1813'], ['War and Peace', 'Leo Tolstoy', '1869'],
+  ['Moby-Dick', 'Herman Melville', '1851'], ['One Hundred Years of Solitude', 'Gabriel García Márquez', '1967'],
+  ['The Tale of Genji', 'Murasaki Shikibu', 'early 11th century'], ['Crime and Punishment', 'Fyodor Dostoevsky', '1866'],
+  ['Madame Bovary', 'Gustave Flaubert', '1857'], ['Ulysses', 'James Joyce', '1922'], ['The Trial', 'Franz Kafka', '1925'],
+  ['Frankenstein', 'Mary Shelley', '1818'], ['Les Misérables', 'Victor Hugo', '1862'], ['The Divine Comedy', 'Dante Alighieri', 'c. 1321'],
+  ['Hamlet', 'William Shakespeare', 'c. 1600'], ['Faust', 'Johann Wolfgang von Goethe', '1808'], ['Kokoro', 'Natsume Sōseki', '1914'],
+  ['Things Fall Apart', 'Chinua Achebe', '1958'], ['Nineteen Eighty-Four', 'George Orwell', '1949'],
+  ['The Little Prince', 'Antoine de Saint-Exupéry', '1943'], ['Anna Karenina', 'Leo Tolstoy', '1878'], ['Jane Eyre', 'Charlotte Brontë', '1847'],
+  ['Wuthering Heights', 'Emily Brontë', '1847'], ['The Odyssey', 'Homer', '8th century BC'], ['Beloved', 'Toni Morrison', '1987'],
+  ['The Master and Margarita', 'Mikhail Bulgakov', '1967'], ['In Search of Lost Time', 'Marcel Proust', '1913–1927'],
+  ['Dream of the Red Chamber', 'Cao Xueqin', '18th century'], ['Middlemarch', 'George Eliot', '1871'], ['The Stranger', 'Albert Camus', '1942'],
+  ['Norwegian Wood', 'Haruki Murakami', '1987'],
+];
+
+const ELEMENTS: Array<[string, string]> = [
+  ['hydrogen', 'H'], ['helium', 'He'], ['lithium', 'Li'], ['carbon', 'C'], ['nitrogen', 'N'], ['oxygen', 'O'], ['fluorine', 'F'],
+  ['neon', 'Ne'], ['sodium', 'Na'], ['magnesium', 'Mg'], ['aluminium', 'Al'], ['silicon', 'Si'], ['phosphorus', 'P'], ['sulfur', 'S'],
+  ['chlorine', 'Cl'], ['argon', 'Ar'], ['potassium', 'K'], ['calcium', 'Ca'], ['titanium', 'Ti'], ['chromium', 'Cr'], ['manganese', 'Mn'],
+  ['iron', 'Fe'], ['cobalt', 'Co'], ['nickel', 'Ni'], ['copper', 'Cu'], ['zinc', 'Zn'], ['arsenic', 'As'], ['bromine', 'Br'],
+  ['krypton', 'Kr'], ['silver', 'Ag'], ['tin', 'Sn'], ['iodine', 'I'], ['xenon', 'Xe'], ['tungsten', 'W'], ['platinum', 'Pt'],
+  ['mercury', 'Hg'], ['lead', 'Pb'], ['radon', 'Rn'], ['uranium', 'U'], ['plutonium', 'Pu'],
+];
+
+/** The Default deck's notes in order: MISC first, then facts, books and elements taken in turn. */
+const DEFAULT_NOTES: ReadonlyArray<[string, string]> = (() => {
+  const books = BOOKS.map(([t, a, y]): [string, string] => [`Who wrote <i>${t}</i>?`, `${a}<br>\n<small>${y}</small>`]);
+  const elements = ELEMENTS.map(([n, sym]): [string, string] => [`Chemical symbol for ${n}`, sym]);
+  const out: Array<[string, string]> = [...MISC];
+  for (let i = 0; i < Math.max(FACTS.length, books.length, elements.length); i++) {
+    for (const list of [FACTS, books, elements]) {
+      const x = list[i];
+      if (x) out.push(x);
+    }
+  }
+  return out;
+})();
+
+/**
+ * The note the README shows (its id, deck, fields and tags): the oldest note of every sample collection, in place
+ * of the last generated one (so the size stays exact and every other note is as before).
+ */
+export const README_NOTE = {
+  id: 1502298033753,
+  deck: 'Japanese::JLPT N3',
+  model: 'Basic',
+  fields: ['あいさつ', 'greeting<br>\n<b>formal</b>'],
+  tags: ['jlpt::n3', 'vocab'],
+} as const;
 
 interface DeckPlan {
   name: string;
@@ -267,7 +343,7 @@ export function generateCollection(opts: GenerateOptions): Collection {
     perDeckIndex[d] = idx + 1;
     const isRecent = i >= total - recent;
     const base = isRecent ? recentStart + (i - (total - recent)) * recentGap : oldStart + i * oldGap;
-    const nid = Math.floor(base + rnd() * Math.min(oldGap, recentGap) * 0.5);
+    let nid = Math.floor(base + rnd() * Math.min(oldGap, recentGap) * 0.5);
     const deckName = (PLAN[d] as DeckPlan).name;
     let m: Model;
     let fields: string[];
@@ -310,11 +386,12 @@ export function generateCollection(opts: GenerateOptions): Collection {
       case SAMPLE_DECKS.verbs: {
         const n = VERBS.length * PERSONS.length * TENSES.length;
         const v = VERBS[idx % VERBS.length] as string;
-        const p = PERSONS[Math.floor(idx / VERBS.length) % PERSONS.length] as string;
-        const t = TENSES[Math.floor(idx / (VERBS.length * PERSONS.length)) % TENSES.length] as string;
+        const person = Math.floor(idx / VERBS.length) % PERSONS.length;
+        const p = PERSONS[person] as string;
+        const t = TENSES[Math.floor(idx / (VERBS.length * PERSONS.length)) % TENSES.length] as (typeof TENSES)[number];
         const cycle = Math.floor(idx / n);
         m = rnd() < 0.6 ? typeIn : reversed;
-        fields = [`${v} — <i>${p}</i>, ${t}${cycle ? ` (${cycle + 1})` : ''}`, `${p} ${v.slice(0, -2)}…`];
+        fields = [`${v} — <i>${p}</i>, ${t}${cycle ? ` (${cycle + 1})` : ''}`, conjugation(v, t, person)];
         tags = ['verb', IRREGULAR.has(v) ? 'spanish::verbs::irregular' : 'spanish::verbs::regular'];
         break;
       }
@@ -344,12 +421,21 @@ export function generateCollection(opts: GenerateOptions): Collection {
         break;
       }
       default: {
-        const [q, a] = MISC[idx % MISC.length] as [string, string];
-        const cycle = Math.floor(idx / MISC.length);
+        const [q, a] = DEFAULT_NOTES[idx % DEFAULT_NOTES.length] as [string, string];
+        const cycle = Math.floor(idx / DEFAULT_NOTES.length);
         m = basic;
         fields = [`${q}${cycle ? ` (${cycle + 1})` : ''}`, a];
         tags = rnd() < 0.5 ? [] : ['misc'];
       }
+    }
+    let did = deckIds[d] ?? 1;
+    if (i === total - 1) {
+      // the README's example note, the last one generated (no random draw after it matters)
+      nid = README_NOTE.id;
+      m = model(README_NOTE.model);
+      fields = [...README_NOTE.fields];
+      tags = [...README_NOTE.tags];
+      did = col.ensureDeck(README_NOTE.deck).id;
     }
     const createdS = Math.floor(nid / 1000);
     const edited = rnd() < 0.3 ? Math.min(nowS - 60, createdS + Math.floor(rnd() * (nowS - createdS))) : createdS;
@@ -362,7 +448,7 @@ export function generateCollection(opts: GenerateOptions): Collection {
       const card: Card = {
         id: nid + 1 + k,
         nid,
-        did: deckIds[d] ?? 1,
+        did,
         odid: 0,
         ord,
         type: 0,

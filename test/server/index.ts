@@ -4,7 +4,7 @@ export type { TestServer, TestServerOptions, ServerStats, ServerFaults, ServerSi
 export { Collection } from './collection';
 export { ADDON_BUILDS, type AddonBuild } from './actions';
 export type { Card, Deck, Note, Model, CollectionOptions } from './collection';
-export { generateCollection, SAMPLE_DECKS } from './generate';
+export { generateCollection, README_NOTE, SAMPLE_DECKS } from './generate';
 export type { GenerateOptions } from './generate';
 export { parseSearch, SearchError } from './search';
 export { pyDumps, pyLoads, pyRepr } from './pyjson';

@@ -20,6 +20,7 @@ import './mediaEditor.test';
 import './preview.test';
 import './runtime.test';
 import './conflict.test';
+import './noteTabs.test';
 import './editing.test';
 import './decksAndTags.test';
 import './bulkActions.test';

@@ -500,12 +500,13 @@ describe.each(ADDON_BUILDS)('add-on %s', (addon) => {
       expect((await fx.provider.stat(uri)).mtime).toBe(before.mtime);
     });
 
-    it('a note deleted in Anki fires Deleted', async () => {
+    it('a note deleted in Anki fires Changed (not Deleted): its document stays, read-only (deletedInAnki.test.ts)', async () => {
       const { fx, hello, uri } = await setup();
       await fx.provider.readFile(uri);
       fx.srv.simulate.deleteNote(hello);
       await fx.provider.checkForChanges();
-      expect(fx.events).toEqual([{ type: vscode.FileChangeType.Deleted, uri }]);
+      expect(fx.events).toEqual([{ type: vscode.FileChangeType.Changed, uri }]);
+      expect((await fx.provider.stat(uri)).permissions).toBe(vscode.FilePermission.Readonly);
     });
 
     it('closed documents are no longer checked', async () => {

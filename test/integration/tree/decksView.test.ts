@@ -11,7 +11,7 @@ import { DeckListing } from '../../../src/core/listing';
 import type { AnkiSession, ConnectionState } from '../../../src/session';
 import { DecksView, type DecksFs } from '../../../src/tree/decksView';
 import type { Element, NoteElement } from '../../../src/tree/items';
-import { SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
+import { README_NOTE, SAMPLE_DECKS, startTestServer, type TestServer } from '../../server';
 
 let srv: TestServer;
 let client: AnkiClient;
@@ -92,7 +92,8 @@ describe('Decks view provider', () => {
     const { view } = setup(50);
     await view.getChildren();
     const n3 = view.deckElement('Japanese::JLPT N3');
-    expect(names(await view.getChildren(n3))).toEqual(['deck Japanese::JLPT N3::Kanji', 'deck Japanese::JLPT N3::Vocabulary']);
+    // its sub-decks, then the one note in the deck itself (the README's example note)
+    expect(names(await view.getChildren(n3))).toEqual(['deck Japanese::JLPT N3::Kanji', 'deck Japanese::JLPT N3::Vocabulary', `note ${README_NOTE.id}`]);
     const vocab = view.deckElement(SAMPLE_DECKS.vocabulary);
     srv.stats.reset();
     const kids = await view.getChildren(vocab);
