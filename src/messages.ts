@@ -196,6 +196,8 @@ export const MESSAGES = {
   deckControls: 'Deck names cannot contain control characters (tabs, line breaks…): Anki removes them.',
 
   // ---- src/stream
+  streamForeignNote: 'Note {0} is not one of the notes of this document ({1}): remove this block, or remove its "id:" line to add it as a new note.',
+  streamDuplicateNote: 'Note {0} already has a block above: each note can appear once. Remove one of them.',
   streamNoId:
     'This block has no "id": adding notes from a search document is not supported yet. Add it with "Anki: New Note", or remove the block. Nothing was sent.',
   noOutcome: 'no outcome',

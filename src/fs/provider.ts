@@ -1,6 +1,7 @@
 // The `anki:` FileSystemProvider: a thin adapter over the pure engine (src/core/fsEngine.ts). It maps engine
 // results to VS Code types, errors to `FileSystemError` (src/fs/errors.ts) and engine events to
 // `onDidChangeFile`.
+import { problemText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
@@ -35,7 +36,7 @@ export function toDiagnostics(problems: readonly DocumentProblem[]): vscode.Diag
     const col = Math.max(0, p.column - 1);
     const endLine = p.endLine !== undefined ? Math.max(0, p.endLine - 1) : line;
     const endCol = p.endColumn !== undefined ? Math.max(0, p.endColumn - 1) : col + 1;
-    const d = new vscode.Diagnostic(new vscode.Range(line, col, endLine, endCol), p.message, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(new vscode.Range(line, col, endLine, endCol), problemText(p), vscode.DiagnosticSeverity.Error);
     d.source = 'Anki Files';
     d.code = p.code;
     return d;

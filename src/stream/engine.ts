@@ -1,6 +1,7 @@
 // The documents of "Open as One Document" (pure: no `vscode` import): one YAML stream per query, read in
 // ⌈N/5000⌉ + 1 requests; saving sends only the changed blocks, as ONE batch of the saver (2 requests), and reports
 // an outcome per block. Nothing is sent while any block is invalid.
+import { msg, type Message } from '../messages';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { baseOf, type SaveOutcome, type SaveRequest } from '../core/saver';
 import type { DocumentProblem, NoteSnapshot } from '../notes/model';
@@ -17,7 +18,7 @@ export interface StreamDoc {
 
 export type BlockOutcome =
   | { kind: 'saved'; block: StreamBlock; id: NoteId }
-  | { kind: 'failed'; block: StreamBlock; id?: NoteId; message: string }
+  | { kind: 'failed'; block: StreamBlock; id?: NoteId; message: string; msg: Message }
   | { kind: 'invalid'; block: StreamBlock; problems: DocumentProblem[] };
 
 export interface WriteReport {
@@ -116,7 +117,7 @@ export class StreamEngine {
           doc.bases.set(b.id, o.note);
           outcomes.push({ kind: 'saved', block: b.block, id: b.id });
         } else {
-          outcomes.push({ kind: 'failed', block: b.block, id: b.id, message: o?.message ?? 'no outcome' });
+          outcomes.push({ kind: 'failed', block: b.block, id: b.id, message: o?.message ?? 'no outcome', msg: o?.msg ?? msg('noOutcome') });
         }
       });
     }

@@ -1,6 +1,7 @@
 // Glue of the save history (src/journal): Undo Last Save / Undo Save… / Redo Last Save, Show Note History
 // (diff of a saved version against the editor, Restore This Version), and the report of a save a crash may
 // have interrupted. The logic is in src/journal; this module asks, shows and words.
+import { errorText } from './messages';
 import { localize } from './messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
@@ -152,9 +153,8 @@ export function registerHistory(deps: HistoryDeps): vscode.Disposable[] {
   };
 
   const fail = (what: string, e: unknown): void => {
-    const msg = e instanceof Error ? e.message : String(e);
-    log.error(`${what}: ${msg}`);
-    void vscode.window.showErrorMessage(`${what}: ${msg}`);
+    log.error(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`${what}: ${errorText(e)}`);
   };
 
   /** Scripted result: `{ restored, skipped: [{ id, reason }] }` (plus details). */
