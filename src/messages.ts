@@ -197,10 +197,14 @@ export const MESSAGES = {
 
   // ---- src/stream
   streamForeignNote: 'Note {0} is not one of the notes of this document ({1}): remove this block, or remove its "id:" line to add it as a new note.',
+  streamNotLoaded: 'The document of {0} is not loaded: reopen it.',
   streamDuplicateNote: 'Note {0} already has a block above: each note can appear once. Remove one of them.',
   streamNoId:
     'This block has no "id": adding notes from a search document is not supported yet. Add it with "Anki: New Note", or remove the block. Nothing was sent.',
   noOutcome: 'no outcome',
+
+  // ---- src/journal
+  journalRecordUnreadable: 'The journal record of this save ({0}) could not be read (see the log).',
 } as const satisfies Record<string, string>;
 
 export type MessageCode = keyof typeof MESSAGES;
@@ -213,6 +217,16 @@ export interface Message {
 
 export function msg(code: MessageCode, ...args: MessageArg[]): Message {
   return { code, args };
+}
+
+/** An error of the core that carries its message (`describeAnkiError` and the glue's `errorText` read `msg`). */
+export class MessageError extends Error {
+  override readonly name = 'MessageError';
+  readonly msg: Message;
+  constructor(m: Message) {
+    super(formatMessage(m));
+    this.msg = m;
+  }
 }
 
 /** Text that is not ours to translate, as a message. */

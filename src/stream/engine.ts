@@ -1,7 +1,7 @@
 // The documents of "Open as One Document" (pure: no `vscode` import): one YAML stream per query, read in
 // ⌈N/5000⌉ + 1 requests; saving sends only the changed blocks, as ONE batch of the saver (2 requests), and reports
 // an outcome per block. Nothing is sent while any block is invalid.
-import { msg, type Message } from '../messages';
+import { formatMessage, MessageError, msg, type Message } from '../messages';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { baseOf, type SaveOutcome, type SaveRequest } from '../core/saver';
 import type { DocumentProblem, NoteSnapshot } from '../notes/model';
@@ -76,7 +76,7 @@ export class StreamEngine {
 
   async write(query: string, text: string): Promise<WriteReport> {
     const doc = this.docs.get(query);
-    if (!doc) throw new Error(`The document of ${query} is not loaded: reopen it.`);
+    if (!doc) throw new MessageError(msg('streamNotLoaded', query));
     // Field names of the note types that new-note blocks name (usually none).
     const names = new Map<string, readonly string[] | undefined>();
     const wanted = [...text.matchAll(/^noteType:[ \t]*(.+?)[ \t]*$/gm)].map((m) => m[1] as string);
@@ -97,7 +97,8 @@ export class StreamEngine {
           problems: [
             {
               code: 'missingKey',
-              message: 'This block has no "id": adding notes from a search document is not supported yet. Add it with "Anki: New Note", or remove the block. Nothing was sent.',
+              message: formatMessage(msg('streamNoId')),
+              msg: msg('streamNoId'),
               line: b.block.lineOffset + 1,
               column: 1,
             },
