@@ -77,6 +77,7 @@ export const resultSchemas = {
   modelFieldNames: z.array(z.string()),
   modelTemplates: z.record(z.string(), z.object({ Front: z.string(), Back: z.string() })),
   modelStyling: z.object({ css: z.string() }),
+  modelNamesAndIds: z.record(z.string(), id),
   getTags: z.array(z.string()),
   getMediaFilesNames: z.array(z.string()),
   /** base64 of the file, or `false` when the media folder has no such file. */
