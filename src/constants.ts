@@ -38,6 +38,17 @@ export const Commands = {
   redoLastSave: 'ankiFiles.redoLastSave',
   showNoteHistory: 'ankiFiles.showNoteHistory',
   restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
+  renameDeck: 'ankiFiles.renameDeck',
+  deleteDeck: 'ankiFiles.deleteDeck',
+  renameTag: 'ankiFiles.renameTag',
+  removeTag: 'ankiFiles.removeTag',
+  searchTag: 'ankiFiles.searchTag',
+  refreshTags: 'ankiFiles.refreshTags',
+  addTags: 'ankiFiles.addTags',
+  removeTags: 'ankiFiles.removeTags',
+  moveToDeck: 'ankiFiles.moveToDeck',
+  deleteNotes: 'ankiFiles.deleteNotes',
+  openSelectionAsDocument: 'ankiFiles.openSelectionAsDocument',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -48,6 +59,7 @@ export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {
   decks: 'ankiFiles.decks',
   searchResults: 'ankiFiles.searchResults',
+  tags: 'ankiFiles.tags',
 } as const;
 
 export const Settings = {
@@ -70,6 +82,8 @@ export const ContextKeys = {
   hasSearchResults: 'ankiFiles.hasSearchResults',
   /** A saved version from Show Note History is visible (its diff shows Restore This Version). */
   historyDiff: 'ankiFiles.historyDiff',
+  /** Notes are selected in the Decks or Search Results view (the palette offers the bulk actions). */
+  notesSelected: 'ankiFiles.notesSelected',
 } as const;
 
 /** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */

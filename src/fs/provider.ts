@@ -1,6 +1,7 @@
 // The `anki:` FileSystemProvider: a thin adapter over the pure engine (src/core/fsEngine.ts). It maps engine
 // results to VS Code types, errors to `FileSystemError` (src/fs/errors.ts) and engine events to
 // `onDidChangeFile`.
+import { msg } from '../messages';
 import { problemText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
@@ -229,7 +230,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
 
   rename(oldUri: vscode.Uri, newUri: vscode.Uri, _options?: { readonly overwrite: boolean }): Promise<void> {
     return this.run('rename', oldUri, async () => {
-      if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', 'Notes can only be moved within Anki.');
+      if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', msg('moveWithinAnki'));
       await this.engine.rename(oldUri.path, newUri.path);
     });
   }

@@ -50,7 +50,7 @@ describe('package.json ↔ src/constants.ts', () => {
     }
   });
 
-  it('every menu item is shown only on our views, our documents or our own context keys', () => {
+  it('every context-menu item is shown only on our views or our documents', () => {
     const menus = c.menus as Record<string, Array<{ command: string; when?: string }>>;
     const ours = /^(view == ankiFiles\.\w+|view =~ \/\^ankiFiles\\\.\/)( &&|$)/;
     for (const [where, items] of Object.entries(menus)) {
@@ -58,7 +58,7 @@ describe('package.json ↔ src/constants.ts', () => {
         const when = m.when ?? '';
         if (where.startsWith('view/')) expect(when, `${where} ${m.command}`).toMatch(ours);
         else if (where.startsWith('editor/') || where.startsWith('explorer/')) expect(when, `${where} ${m.command}`).toMatch(/^resourceScheme == anki( &&|$)/);
-        else if (where === 'commandPalette') expect(when, m.command).toMatch(/^(false|resourceScheme == anki|ankiFiles\.\w+)( &&|$)/);
+        else if (where === 'commandPalette') continue; // the palette is not a context menu: any of our commands may be in it
         else throw new Error(`menu ${where} is not checked by this test: add its rule`);
       }
     }
