@@ -15,6 +15,7 @@ import type {
   NoteInfo,
   NoteModTime,
 } from './api';
+import { msg, type Message } from '../messages';
 import { parseResult } from './actions';
 import {
   AnkiConnectError,
@@ -111,7 +112,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export class AnkiClient implements AnkiApi {
   readonly url: string;
-  private readonly target: Target | { error: string };
+  private readonly target: Target | { error: Message };
   private readonly apiKey: string | undefined;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -186,8 +187,7 @@ export class AnkiClient implements AnkiApi {
         throw new AnkiTransportError(
           'forbidden',
           action,
-          `AnkiConnect at ${target.hostPort} refused the request (HTTP 403: origin not allowed). ` +
-            'Allow the origin in "webCorsOriginList" in AnkiConnect\'s config.',
+          msg('forbidden', target.hostPort),
           { status: 403 },
         );
       }
@@ -195,8 +195,7 @@ export class AnkiClient implements AnkiApi {
         throw new AnkiTransportError(
           'http',
           action,
-          `${target.hostPort} answered "${action}" with HTTP ${reply.status}${reply.statusMessage ? ` ${reply.statusMessage}` : ''}, ` +
-            'which AnkiConnect never does: check that the URL points to AnkiConnect.',
+          msg('httpStatus', target.hostPort, action, `${reply.status}${reply.statusMessage ? ` ${reply.statusMessage}` : ''}`),
           { status: reply.status },
         );
       }
@@ -436,8 +435,7 @@ export class AnkiClient implements AnkiApi {
       if (n.mod === undefined) {
         throw new AnkiUnsupportedError(
           'notesModTime',
-          'This version of AnkiConnect does not report note modification times, so changes made in Anki cannot be ' +
-            'detected safely. Update the AnkiConnect add-on (builds from mid-2024 on report them).',
+          msg('noModTimes'),
         );
       }
       return { noteId: n.noteId, mod: n.mod };

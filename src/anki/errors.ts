@@ -1,4 +1,6 @@
-// Errors of the AnkiConnect client and their plain-English descriptions (pure: no `vscode` import).
+// Errors of the AnkiConnect client and their descriptions as messages (pure: no `vscode` import). Each error
+// carries `msg` (a code with arguments, localized by the glue); `Error.message` is its English, for logs.
+import { formatMessage, isMessage, msg, textMessage, type Message } from '../messages';
 
 /** How a request failed below the AnkiConnect protocol (or the reply could not be understood). */
 export type AnkiTransportKind =
@@ -35,24 +37,25 @@ export class AnkiConnectError extends Error {
   readonly isUnsupportedAction: boolean;
   /** True when Anki has no collection open (profile being switched, sync, first start). */
   readonly isNoCollection: boolean;
+  /** What to tell the user (localized by the glue). */
+  readonly msg: Message;
 
   constructor(action: string, serverMessage: string, opts: { apiKeyConfigured?: boolean } = {}) {
     const isApiKey = serverMessage === API_KEY_MESSAGE;
     const isUnsupportedAction = serverMessage === 'unsupported action';
     const isNoCollection = serverMessage === 'collection is not available';
-    let message: string;
+    let m: Message;
     if (isApiKey) {
-      message = opts.apiKeyConfigured
-        ? 'AnkiConnect rejected the API key: the key set for this extension does not match the "apiKey" in AnkiConnect\'s config.'
-        : 'AnkiConnect requires an API key: set the key from AnkiConnect\'s config ("apiKey") in this extension.';
+      m = msg(opts.apiKeyConfigured ? 'apiKeyRejected' : 'apiKeyRequired');
     } else if (isUnsupportedAction) {
-      message = `This version of AnkiConnect does not support the action "${action}"; update the AnkiConnect add-on.`;
+      m = msg('unsupportedAction', action);
     } else if (isNoCollection) {
-      message = 'Anki is running but no collection is open: open a profile in Anki and try again.';
+      m = msg('noCollection');
     } else {
-      message = `Anki reported an error: ${serverMessage}`; // the action is in `action` (and the log), not in the message
+      m = msg('ankiReported', serverMessage); // the action is in `action` (and the log), not in the message
     }
-    super(message);
+    super(formatMessage(m));
+    this.msg = m;
     this.action = action;
     this.serverMessage = serverMessage;
     this.isApiKey = isApiKey;
@@ -71,14 +74,18 @@ export class AnkiTransportError extends Error {
   readonly code: string | undefined;
   /** HTTP status for `forbidden` / `http`. */
   readonly status: number | undefined;
+  /** What to tell the user (localized by the glue). */
+  readonly msg: Message;
 
   constructor(
     kind: AnkiTransportKind,
     action: string,
-    message: string,
+    message: string | Message,
     extra: { code?: string; status?: number; cause?: unknown } = {},
   ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    const m = typeof message === 'string' ? textMessage(message) : message;
+    super(formatMessage(m), extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.msg = m;
     this.kind = kind;
     this.action = action;
     this.code = extra.code;
@@ -92,13 +99,7 @@ export class AnkiProtocolError extends AnkiTransportError {
   /** Short description of what did not match (zod issues, parse error). */
   readonly detail: string;
   constructor(action: string, detail: string, cause?: unknown) {
-    super(
-      'protocol',
-      action,
-      `AnkiConnect sent a reply to "${action}" that this extension does not understand (${detail}). ` +
-        'Check that the URL points to AnkiConnect and that the add-on is up to date.',
-      { cause },
-    );
+    super('protocol', action, msg('protocol', action, detail), { cause });
     this.detail = detail;
   }
 }
@@ -107,20 +108,32 @@ export class AnkiProtocolError extends AnkiTransportError {
 export class AnkiUnsupportedError extends Error {
   override readonly name = 'AnkiUnsupportedError';
   readonly action: string;
-  constructor(action: string, message: string) {
-    super(message);
+  /** What to tell the user (localized by the glue). */
+  readonly msg: Message;
+  constructor(action: string, message: string | Message) {
+    const m = typeof message === 'string' ? textMessage(message) : message;
+    super(formatMessage(m));
     this.action = action;
+    this.msg = m;
   }
 }
 
 export interface AnkiErrorDescription {
   kind: AnkiErrorKind;
+  /** English, for logs. */
   message: string;
+  /** What to tell the user (the glue localizes it with `localize`). */
+  msg: Message;
 }
 
-/** Plain-English description of anything the client may throw (for status bars, notifications, logs). */
+/** Description of anything the client may throw (for status bars, notifications, logs). */
 export function describeAnkiError(e: unknown): AnkiErrorDescription {
-  if (e instanceof AnkiTransportError) return { kind: e.kind, message: e.message };
+  const d = describe(e);
+  return { kind: d.kind, msg: d.msg, message: formatMessage(d.msg) };
+}
+
+function describe(e: unknown): { kind: AnkiErrorKind; msg: Message } {
+  if (e instanceof AnkiTransportError) return { kind: e.kind, msg: e.msg };
   if (e instanceof AnkiConnectError) {
     const kind: AnkiErrorKind = e.isApiKey
       ? 'apiKey'
@@ -129,10 +142,13 @@ export function describeAnkiError(e: unknown): AnkiErrorDescription {
         : e.isNoCollection
           ? 'noCollection'
           : 'anki';
-    return { kind, message: e.message };
+    return { kind, msg: e.msg };
   }
-  if (e instanceof AnkiUnsupportedError) return { kind: 'unsupported', message: e.message };
-  if (e instanceof Error) return { kind: 'unknown', message: e.message || e.name };
-  if (typeof e === 'string' && e) return { kind: 'unknown', message: e };
-  return { kind: 'unknown', message: 'An unknown error occurred while talking to AnkiConnect.' };
+  if (e instanceof AnkiUnsupportedError) return { kind: 'unsupported', msg: e.msg };
+  if (e instanceof Error) {
+    const own = (e as { msg?: unknown }).msg; // an error of the core (FsEngineError) carries its message
+    return { kind: 'unknown', msg: isMessage(own) ? own : textMessage(e.message || e.name) };
+  }
+  if (typeof e === 'string' && e) return { kind: 'unknown', msg: textMessage(e) };
+  return { kind: 'unknown', msg: msg('unknownError') };
 }

@@ -97,6 +97,7 @@ export const resultSchemas = {
   modelFieldNames: z.array(z.string()),
   modelTemplates: z.record(z.string(), z.object({ Front: z.string(), Back: z.string() })),
   modelStyling: z.object({ css: z.string() }),
+  modelNamesAndIds: z.record(z.string(), id),
   getTags: z.array(z.string()),
   getNoteTags: z.array(z.string()),
   replaceTags: voidResult,

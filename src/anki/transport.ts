@@ -3,6 +3,7 @@
 // no agent (no pooling), a Content-Length header (never chunked), no `Expect: 100-continue`.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { msg, type Message } from '../messages';
 import { AnkiTransportError } from './errors';
 
 export interface Target {
@@ -16,15 +17,15 @@ export interface Target {
 }
 
 /** Parses the configured URL; returns an error message instead of throwing. */
-export function parseTarget(url: string): Target | { error: string } {
+export function parseTarget(url: string): Target | { error: Message } {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return { error: `The AnkiConnect URL "${url}" is not a valid URL (expected e.g. http://127.0.0.1:8765).` };
+    return { error: msg('badUrl', url) };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { error: `The AnkiConnect URL "${url}" must start with http:// (AnkiConnect speaks plain HTTP).` };
+    return { error: msg('badUrlScheme', url) };
   }
   const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
   const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
@@ -58,13 +59,13 @@ function errorCode(e: unknown): string | undefined {
 /** Maps a Node socket/HTTP error to an `AnkiTransportError` with a specific message. */
 export function mapNetworkError(e: unknown, action: string, t: Target): AnkiTransportError {
   const code = errorCode(e);
-  const msg = e instanceof Error ? e.message : String(e);
+  const detail = e instanceof Error ? e.message : String(e);
   switch (code) {
     case 'ECONNREFUSED':
       return new AnkiTransportError(
         'notRunning',
         action,
-        `Anki is not running or AnkiConnect is not installed (nothing listens on ${t.hostPort}).`,
+        msg('notRunning', t.hostPort),
         { code, cause: e },
       );
     case 'EHOSTUNREACH':
@@ -73,7 +74,7 @@ export function mapNetworkError(e: unknown, action: string, t: Target): AnkiTran
       return new AnkiTransportError(
         'notRunning',
         action,
-        `Cannot reach ${t.hostPort} (${code}): check that Anki is running there and that the AnkiConnect URL setting is right.`,
+        msg('hostUnreachable', t.hostPort, code),
         { code, cause: e },
       );
     case 'ENOTFOUND':
@@ -81,7 +82,7 @@ export function mapNetworkError(e: unknown, action: string, t: Target): AnkiTran
       return new AnkiTransportError(
         'notRunning',
         action,
-        `Cannot find the host "${t.hostname}" of the AnkiConnect URL (${code}): check the URL setting.`,
+        msg('hostNotFound', t.hostname, code),
         { code, cause: e },
       );
     case 'ECONNRESET':
@@ -90,11 +91,11 @@ export function mapNetworkError(e: unknown, action: string, t: Target): AnkiTran
     case 'ERR_STREAM_PREMATURE_CLOSE':
       return resetError(action, t, code, e);
     default:
-      if (/socket hang up|aborted/i.test(msg)) return resetError(action, t, code ?? 'ECONNRESET', e);
+      if (/socket hang up|aborted/i.test(detail)) return resetError(action, t, code ?? 'ECONNRESET', e);
       return new AnkiTransportError(
         'reset',
         action,
-        `The connection to AnkiConnect at ${t.hostPort} failed during "${action}" (${code ?? msg}).`,
+        msg('connectionFailed', t.hostPort, action, code ?? detail),
         { code, cause: e },
       );
   }
@@ -104,8 +105,7 @@ function resetError(action: string, t: Target, code: string | undefined, cause: 
   return new AnkiTransportError(
     'reset',
     action,
-    `AnkiConnect at ${t.hostPort} closed the connection before answering "${action}" ` +
-      '(Anki may be busy, restarting, or flooded with requests). The action may or may not have been carried out.',
+    msg('connectionReset', t.hostPort, action),
     { code, cause },
   );
 }
@@ -151,8 +151,7 @@ export function postJson(t: Target, action: string, body: Buffer, o: PostOptions
         new AnkiTransportError(
           'timeout',
           action,
-          `Could not connect to AnkiConnect at ${t.hostPort} within ${seconds(o.connectTimeoutMs)} s: ` +
-            'Anki may be frozen or busy, or the address is wrong.',
+          msg('connectTimeout', t.hostPort, seconds(o.connectTimeoutMs)),
           { code: 'ETIMEDOUT' },
         ),
       );
@@ -167,8 +166,7 @@ export function postJson(t: Target, action: string, body: Buffer, o: PostOptions
             new AnkiTransportError(
               'timeout',
               action,
-              `AnkiConnect did not answer "${action}" within ${seconds(o.requestTimeoutMs)} s (Anki may be busy). ` +
-                'Anki may still carry out the request.',
+              msg('requestTimeout', action, seconds(o.requestTimeoutMs)),
               { code: 'ETIMEDOUT' },
             ),
           );

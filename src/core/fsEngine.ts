@@ -8,10 +8,11 @@ import { deckQuery } from '../anki/query';
 import { DECK_SEPARATOR, normalizeDeckName, sameDeck } from '../notes/deckName';
 import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '../notes/model';
 import { deckPath, encodeSegment, noteLabel, notePath, parsePath, type ParsedPath } from '../notes/paths';
-import { FsEngineError, problemsMessage } from './fsErrors';
+import { formatMessage, msg, type Message, type MessageArg } from '../messages';
+import { FsEngineError, problemsMsg } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
 import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
-import { cardsToMove, deckByCard, firstFieldHtml, noteName, sameContent, snapshotFromInfo } from './snapshot';
+import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName, noteNameMessage, sameContent, snapshotFromInfo } from './snapshot';
 import { runDeckRename, type DeckRenameResult, type RenameHooks } from './deckRename';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
@@ -157,33 +158,25 @@ const defaultDeletedNotice = (): string =>
   '# Deleted in Anki — this note no longer exists there, so this copy is read-only. To keep its text, copy it into a new note (Anki: New Note).';
 
 /** The message of a save refused because the note was deleted in Anki. */
-export function deletedInAnkiMessage(note: NoteSnapshot | undefined, id: NoteId): string {
-  return `${note ? noteName(note) : `Note ${id}`} was deleted in Anki, so it cannot be saved: nothing was sent. Your text is kept in the editor: copy it into a new note ("Anki: New Note") to add it again.`;
+export function deletedInAnkiMessage(note: NoteSnapshot | undefined, id: NoteId): Message {
+  return msg('deletedInAnkiNoSave', note ? noteNameMessage(note) : msg('noteNumbered', id));
 }
 
-function addNoteMessage(serverMessage: string, note: NewNoteDraft): string {
+function addNoteMessage(serverMessage: string, note: NewNoteDraft): Message {
   const first = note.fields[0];
-  const firstName = first?.[0] ?? 'first field';
-  if (serverMessage.includes('duplicate')) {
-    return `Anki refused to add this note: a note of type ${note.noteType} with the same ${firstName} already exists (Anki treats it as a duplicate). Change ${firstName}, or find the existing note with "Anki: Search Notes…". Your text is kept.`;
-  }
-  if (serverMessage.includes('it is empty')) {
-    return `Anki cannot add this note because its first field (${firstName}) is empty. Fill in ${firstName} and save again. Your text is kept.`;
-  }
-  if (serverMessage.includes('unknown reason')) {
-    return `Anki could not add this note ("unknown reason"): this is almost always a cloze problem — a Cloze note needs at least one {{c1::…}} deletion, and a non-cloze note type (e.g. ${note.noteType === 'Cloze' ? 'Basic' : note.noteType}) must not contain {{c1::…}}. Fix the fields and save again. Your text is kept.`;
-  }
+  const firstName: MessageArg = first?.[0] ?? msg('firstFieldName');
+  if (serverMessage.includes('duplicate')) return msg('duplicateNote', note.noteType, firstName);
+  if (serverMessage.includes('it is empty')) return msg('firstFieldEmpty', firstName);
+  if (serverMessage.includes('unknown reason')) return msg('clozeProblem', note.noteType === 'Cloze' ? 'Basic' : note.noteType);
   const model = /^model was not found: (.*)$/i.exec(serverMessage);
-  if (model) return `There is no note type "${model[1] ?? note.noteType}" in Anki. Choose an existing note type and save again. Your text is kept.`;
+  if (model) return msg('noNoteTypeAdd', model[1] ?? note.noteType);
   const deck = /^deck was not found: (.*)$/i.exec(serverMessage);
-  if (deck) {
-    return `The deck "${deck[1] ?? note.deck}" does not exist in Anki. Create it first ("Anki: New Deck") or change "deck:" in the document, then save again. Your text is kept.`;
-  }
-  return `Anki could not add the note: ${serverMessage}. Your text is kept.`;
+  if (deck) return msg('noDeckAdd', deck[1] ?? note.deck);
+  return msg('addFailed', serverMessage);
 }
 
 /** The outcome of one note of `FsEngine.createNotes`. */
-export type CreateOutcome = { kind: 'created'; id: NoteId; note: NoteSnapshot } | { kind: 'failed'; message: string };
+export type CreateOutcome = { kind: 'created'; id: NoteId; note: NoteSnapshot } | { kind: 'failed'; message: string; msg: Message };
 
 export class FsEngine {
   readonly store: NoteStore;
@@ -305,7 +298,7 @@ export class FsEngine {
       case 'root':
         return { type: 'directory', ctime: 0, mtime: 0, size: 0 };
       case 'deck': {
-        if (!(await this.deckExists(p.deck))) throw new FsEngineError('notFound', `There is no deck "${p.deck}" in Anki.`);
+        if (!(await this.deckExists(p.deck))) throw new FsEngineError('notFound', msg('noDeck', p.deck));
         return { type: 'directory', ctime: 0, mtime: 0, size: 0 };
       }
       case 'note': {
@@ -320,7 +313,7 @@ export class FsEngine {
         if (alias !== undefined) return this.noteStat(await this.store.get(alias, p.deck));
         const d = this.drafts.get(path);
         if (d) return { type: 'file', ctime: d.ctime, mtime: d.mtime, size: d.bytes.length };
-        throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note in deck "${p.deck}".`);
+        throw new FsEngineError('notFound', msg('notCreatedYetInDeck', path, p.deck));
       }
       case 'invalid':
         throw new FsEngineError('notFound', p.reason);
@@ -354,7 +347,7 @@ export class FsEngine {
     switch (p.kind) {
       case 'root':
       case 'deck':
-        throw new FsEngineError('isDirectory', `"${path}" is a deck folder, not a note.`);
+        throw new FsEngineError('isDirectory', msg('isDeckFolder', path));
       case 'invalid':
         throw new FsEngineError('notFound', p.reason);
       case 'note':
@@ -364,7 +357,7 @@ export class FsEngine {
         if (alias !== undefined) return this.serve(path, alias, p.deck, opts);
         const d = this.drafts.get(path);
         if (d) return d.bytes;
-        throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note in deck "${p.deck}".`);
+        throw new FsEngineError('notFound', msg('notCreatedYetInDeck', path, p.deck));
       }
     }
   }
@@ -387,7 +380,7 @@ export class FsEngine {
 
   async readDirectory(path: string): Promise<Array<[string, FileKind]>> {
     const p = this.parse(path);
-    if (p.kind === 'note' || p.kind === 'newNote') throw new FsEngineError('notDirectory', `"${path}" is a note, not a deck folder.`);
+    if (p.kind === 'note' || p.kind === 'newNote') throw new FsEngineError('notDirectory', msg('isNoteFile', path));
     if (p.kind === 'invalid') throw new FsEngineError('notFound', p.reason);
     if (p.kind === 'root') {
       const names = await this.deckNames(true);
@@ -401,7 +394,7 @@ export class FsEngine {
     if (!idsOut.ok) throw idsOut.cause;
     this.deckCache = { at: this.now(), names: Promise.resolve(namesOut.value) };
     const real = namesOut.value.find((d) => sameDeck(d, deck));
-    if (real === undefined) throw new FsEngineError('notFound', `There is no deck "${deck}" in Anki.`);
+    if (real === undefined) throw new FsEngineError('notFound', msg('noDeck', deck));
     const prefix = real + DECK_SEPARATOR;
     const children = new Set<string>();
     for (const n of namesOut.value) {
@@ -499,30 +492,30 @@ export class FsEngine {
     arrival: { queued: boolean },
   ): Promise<WriteResult> {
     const p = this.parse(path);
-    if (p.kind === 'root' || p.kind === 'deck') throw new FsEngineError('isDirectory', `"${path}" is a deck folder, not a note.`);
-    if (p.kind === 'invalid') throw new FsEngineError('noPermissions', `Cannot save "${path}": ${p.reason}`);
+    if (p.kind === 'root' || p.kind === 'deck') throw new FsEngineError('isDirectory', msg('isDeckFolder', path));
+    if (p.kind === 'invalid') throw new FsEngineError('noPermissions', msg('cannotSave', path, p.reason));
     let text: string;
     try {
       text = decoder.decode(content);
     } catch {
       throw new FsEngineError(
         'invalid',
-        'The document is not valid UTF-8 (was it saved with another encoding?). Reopen it with the UTF-8 encoding ("Change File Encoding" in the status bar) and save again. Nothing was sent to Anki.',
-        { problems: [{ code: 'yaml', message: 'The document is not valid UTF-8.', line: 1, column: 1 }] },
+        msg('notUtf8'),
+        { problems: [{ code: 'yaml', message: formatMessage(msg('notUtf8Problem')), msg: msg('notUtf8Problem'), line: 1, column: 1 }] },
       );
     }
     switch (p.kind) {
       case 'note':
-        if (opts.create && !opts.overwrite) throw new FsEngineError('exists', `Note ${p.noteId} already exists: open it and edit it instead.`);
+        if (opts.create && !opts.overwrite) throw new FsEngineError('exists', msg('noteExists', p.noteId));
         return this.saveExisting(path, p.noteId, p.deck, text, arrival);
       case 'newNote': {
         const alias = this.aliases.get(path);
         if (alias !== undefined && opts.create && !opts.overwrite) {
-          throw new FsEngineError('exists', `"${path}" was already saved as note ${alias}.`);
+          throw new FsEngineError('exists', msg('alreadySavedAs', path, alias));
         }
         if (alias !== undefined) return this.saveExisting(path, alias, p.deck, text, arrival);
         if (!this.drafts.has(path) && !opts.create) {
-          throw new FsEngineError('notFound', `"${path}" does not exist yet: saving it creates a new note.`);
+          throw new FsEngineError('notFound', msg('notCreatedYet', path));
         }
         return this.createNote(path, p.deck, text);
       }
@@ -536,7 +529,7 @@ export class FsEngine {
     if (!base) {
       await this.store.read(id, deckHint);
       base = this.store.base(id);
-      if (!base) throw new FsEngineError('notFound', `Note ${id} could not be loaded from Anki.`);
+      if (!base) throw new FsEngineError('notFound', msg('notLoaded', id));
     }
     const current = this.store.peek(id);
     if (text === base.text && current && current.text === base.text) {
@@ -544,7 +537,7 @@ export class FsEngine {
     }
     const parsed = this.opts.codec.parse(text, base.snapshot);
     if (!parsed.ok) {
-      throw new FsEngineError('invalid', `${problemsMessage(parsed.problems)} Nothing was sent to Anki; ${noteName(base.snapshot)} is unchanged there.`, {
+      throw new FsEngineError('invalid', msg('invalidUnchanged', problemsMsg(parsed.problems), noteNameMessage(base.snapshot)), {
         problems: parsed.problems,
       });
     }
@@ -624,37 +617,37 @@ export class FsEngine {
       case 'conflict':
         this.store.apply(outcome.current);
         log?.warn(`Save refused (conflict): ${outcome.message}`);
-        throw new FsEngineError('conflict', outcome.message);
+        throw new FsEngineError('conflict', outcome.msg);
       case 'deleted':
         this.markDeletedInAnki(id, this.store.peek(id));
         this.store.forget(id);
         log?.warn(outcome.message);
-        throw new FsEngineError('notFound', outcome.message);
+        throw new FsEngineError('notFound', outcome.msg);
       case 'verifyFailed':
         this.store.apply(outcome.current, { asBase: true });
         log?.warn(`Save not verified: ${outcome.message}`);
-        throw new FsEngineError('failed', outcome.message);
+        throw new FsEngineError('failed', outcome.msg);
       case 'actionFailed':
         if (outcome.current) this.store.apply(outcome.current, { asBase: true });
         log?.warn(`Save failed: ${outcome.message}`);
-        throw new FsEngineError('failed', outcome.message, { cause: outcome.error });
+        throw new FsEngineError('failed', outcome.msg, { cause: outcome.error });
       case 'unavailable':
         if (outcome.unknownOutcome) this.store.markStale(id);
         log?.warn(`Save failed: ${outcome.message}`);
-        throw new FsEngineError('unavailable', outcome.message, { cause: outcome.error });
+        throw new FsEngineError('unavailable', outcome.msg, { cause: outcome.error });
       case 'noPermissions':
         log?.warn(`Save refused: ${outcome.message}`);
-        throw new FsEngineError('noPermissions', outcome.message, { cause: outcome.error });
+        throw new FsEngineError('noPermissions', outcome.msg, { cause: outcome.error });
     }
   }
 
   /** Runs a journal record; a failure means the request must not be sent. */
-  private async journaled<T>(f: () => Promise<T>, what: string): Promise<T> {
+  private async journaled<T>(f: () => Promise<T>, what: Message): Promise<T> {
     try {
       return await f();
     } catch (e) {
       this.opts.log?.warn(`Save journal: ${String(e)}`);
-      throw new FsEngineError('failed', `${what}: the save journal (Anki Files' undo history) could not be written (${e instanceof Error ? e.message : String(e)}). Nothing was sent to Anki.`, { cause: e });
+      throw new FsEngineError('failed', msg('journalFailed', what, e instanceof Error ? e.message : String(e)), { cause: e });
     }
   }
 
@@ -753,13 +746,13 @@ export class FsEngine {
       first = this.opts.codec.parseNew(text, (t) => this.fieldNamesCache.get(t), all);
     }
     if (!first.ok) {
-      throw new FsEngineError('invalid', `${problemsMessage(first.problems)} The note was not created: nothing was sent to Anki.`, {
+      throw new FsEngineError('invalid', msg('invalidNotCreated', problemsMsg(first.problems)), {
         problems: first.problems,
       });
     }
     const note = first.note;
     let id: NoteId;
-    const journalId = this.opts.journal ? await this.journaled(() => (this.opts.journal as EngineJournal).recordCreate(note), 'The note was not created') : undefined;
+    const journalId = this.opts.journal ? await this.journaled(() => (this.opts.journal as EngineJournal).recordCreate(note), msg('journalNoteNotCreated')) : undefined;
     try {
       id = await this.client.addNote({
         deckName: note.deck,
@@ -785,7 +778,7 @@ export class FsEngine {
     } catch (e) {
       if (journalId !== undefined) await this.journalOutcome(() => (this.opts.journal as EngineJournal).createOutcome(journalId, { newId: id }));
       this.opts.log?.warn(`Note ${id} was added but could not be re-read: ${String(e)}`);
-      throw new FsEngineError('unavailable', `The note was added to Anki (id ${id}), but re-reading it failed. Close this editor and open the note from the Anki Files view.`, { cause: e });
+      throw new FsEngineError('unavailable', msg('addedNotReread', id), { cause: e });
     }
     this.trackPath(id, path);
     // The saved document has no id yet: serve the user's bytes for the post-write stat, then the canonical form.
@@ -806,7 +799,7 @@ export class FsEngine {
     if (drafts.length === 0) return [];
     const journal = this.opts.journal;
     const journalIds: string[] = [];
-    if (journal) for (const d of drafts) journalIds.push(await this.journaled(() => journal.recordCreate(d), 'The notes were not created'));
+    if (journal) for (const d of drafts) journalIds.push(await this.journaled(() => journal.recordCreate(d), msg('journalNotesNotCreated')));
     const entries = drafts.map((n) => actions.addNote({ deckName: n.deck, modelName: n.noteType, fields: Object.fromEntries(n.fields), tags: n.tags }));
     let results: Array<{ ok: true; value: NoteId } | { ok: false; error: string }>;
     try {
@@ -833,9 +826,9 @@ export class FsEngine {
       const draft = drafts[i] as NewNoteDraft;
       const j = journalIds[i];
       if (!r || !r.ok) {
-        const message = addNoteMessage(r ? r.error : 'no outcome', draft);
+        const m = addNoteMessage(r ? r.error : 'no outcome', draft);
         if (journal && j !== undefined) await this.journalOutcome(() => journal.createOutcome(j, { error: r ? r.error : 'no outcome' }));
-        out.push({ kind: 'failed', message });
+        out.push({ kind: 'failed', message: formatMessage(m), msg: m });
         continue;
       }
       const id = r.value;
@@ -854,9 +847,9 @@ export class FsEngine {
 
   async createDirectory(path: string): Promise<void> {
     const p = this.parse(path);
-    if (p.kind === 'root') throw new FsEngineError('exists', 'The collection root always exists.');
+    if (p.kind === 'root') throw new FsEngineError('exists', msg('rootExists'));
     if (p.kind !== 'deck') {
-      throw new FsEngineError('noPermissions', p.kind === 'invalid' ? p.reason : `"${path}" is a note file name, not a deck name.`);
+      throw new FsEngineError('noPermissions', p.kind === 'invalid' ? p.reason : msg('notADeckName', path));
     }
     await this.createDeck(p.deck);
   }
@@ -867,7 +860,7 @@ export class FsEngine {
    */
   async createDeck(name: string): Promise<void> {
     const deck = normalizeDeckName(name);
-    if (await this.deckExists(deck)) throw new FsEngineError('exists', `The deck "${deck}" already exists.`);
+    if (await this.deckExists(deck)) throw new FsEngineError('exists', msg('deckExists', deck));
     await this.client.createDeck(deck);
     this.invalidateDecks();
     this.opts.log?.info(`Created deck "${deck}".`);
@@ -893,7 +886,7 @@ export class FsEngine {
       existing = snaps.map((x) => x.id);
       if (existing.length === 0) return [];
       for (const x of snaps) decks.add(x.deck);
-      journalId = await this.journaled(() => journal.recordDelete(snaps, meta), 'Nothing was deleted');
+      journalId = await this.journaled(() => journal.recordDelete(snaps, meta), msg('journalNothingDeleted'));
     } else {
       const infos = await this.client.notesInfo(unique);
       existing = unique.filter((_, i) => infos[i] !== undefined);
@@ -973,7 +966,7 @@ export class FsEngine {
     }
     if (cards.length === 0) return report;
     const journal = this.opts.journal;
-    const journalId = journal && journaled.length > 0 ? await this.journaled(() => journal.recordChanges(journaled, `move to "${target}"`), 'Nothing was moved') : undefined;
+    const journalId = journal && journaled.length > 0 ? await this.journaled(() => journal.recordChanges(journaled, `move to "${target}"`), msg('journalNothingMoved')) : undefined;
     try {
       await this.client.changeDeck(cards, target);
     } catch (e) {
@@ -1032,8 +1025,8 @@ export class FsEngine {
   async deleteDeck(deck: string, opts: { expectCards?: number } = {}): Promise<{ deck: string; cards: number; deletedNotes: NoteId[]; keptNotes: NoteId[] }> {
     const client = (this.opts.writeClient ?? this.opts.client)();
     const real = (await client.deckNames()).find((d) => sameDeck(d, deck));
-    if (real === undefined) throw new FsEngineError('notFound', `There is no deck "${deck}" in Anki.`);
-    if (sameDeck(real, 'Default')) throw new FsEngineError('noPermissions', 'Anki keeps the Default deck: deleting it would only delete its cards. Delete its notes instead.');
+    if (real === undefined) throw new FsEngineError('notFound', msg('noDeck', deck));
+    if (sameDeck(real, 'Default')) throw new FsEngineError('noPermissions', msg('defaultDeckKept'));
     const count = [
       actions.findCards(deckQuery(real, { includeSubdecks: true })),
       actions.findNotes(deckQuery(real, { includeSubdecks: true })),
@@ -1044,11 +1037,11 @@ export class FsEngine {
     if (!notesOut.ok) throw notesOut.cause;
     // A filtered deck's cards belong to their home decks (deleting it sends them back): not this command's job.
     if (confOut.ok && confOut.value !== false && confOut.value.dyn) {
-      throw new FsEngineError('noPermissions', `"${real}" is a filtered deck: empty or delete it in Anki (its cards go back to their home decks).`);
+      throw new FsEngineError('noPermissions', msg('filteredDeck', real));
     }
     const cards = cardsOut.value.length;
     if (opts.expectCards !== undefined && opts.expectCards !== cards) {
-      throw new FsEngineError('conflict', `The deck "${real}" now holds ${cards} card(s), not the ${opts.expectCards} you confirmed: nothing was deleted. Try again.`);
+      throw new FsEngineError('conflict', msg('deckCardsChanged', real, cards, opts.expectCards));
     }
     await client.deleteDecks([real], true);
     this.invalidateDecks();
@@ -1073,7 +1066,7 @@ export class FsEngine {
     const p = this.parse(path);
     switch (p.kind) {
       case 'root':
-        throw new FsEngineError('noPermissions', 'The collection root cannot be deleted.');
+        throw new FsEngineError('noPermissions', msg('rootNotDeletable'));
       case 'invalid':
         throw new FsEngineError('notFound', p.reason);
       case 'newNote':
@@ -1084,20 +1077,20 @@ export class FsEngine {
             this.opts.onFileEvents?.([{ kind: 'deleted', path }]);
             return;
           }
-          throw new FsEngineError('notFound', `"${path}" does not exist.`);
+          throw new FsEngineError('notFound', msg('doesNotExist', path));
         }
         const deleted = await this.deleteNotes([id]);
-        if (deleted.length === 0) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (already deleted?).`);
+        if (deleted.length === 0) throw new FsEngineError('notFound', msg('alreadyDeleted', id));
         return;
       }
       case 'deck': {
         const real = await this.deckExists(p.deck);
-        if (real === undefined) throw new FsEngineError('notFound', `There is no deck "${p.deck}" in Anki.`);
+        if (real === undefined) throw new FsEngineError('notFound', msg('noDeck', p.deck));
         const cards = await this.client.findCards(deckQuery(real, { includeSubdecks: true }));
         if (cards.length > 0) {
           throw new FsEngineError(
             'noPermissions',
-            `The deck "${real}" is not empty (${cards.length} card${cards.length === 1 ? '' : 's'}, sub-decks included), so it was not deleted. Move or delete its notes first, or delete the deck in Anki.`,
+            cards.length === 1 ? msg('deckNotEmpty1', real) : msg('deckNotEmpty', real, cards.length),
           );
         }
         await this.client.deleteDecks([real], true);
@@ -1115,19 +1108,19 @@ export class FsEngine {
     const to = this.parse(newPath);
     if (from.kind === 'note' && (to.kind === 'note' || to.kind === 'newNote')) {
       if (to.kind === 'note' && to.noteId !== from.noteId) {
-        throw new FsEngineError('noPermissions', 'A note file keeps its note id: the number before ".yaml" cannot be changed.');
+        throw new FsEngineError('noPermissions', msg('idFixed'));
       }
       if (sameDeck(from.deck, to.deck)) {
         throw new FsEngineError(
           'noPermissions',
-          "Note file names come from the note's sort field and id: edit the field instead of renaming the file. Moving the file to another deck folder moves the note.",
+          msg('renameNote'),
         );
       }
       const id = from.noteId;
       const target = await this.deckExists(to.deck);
-      if (target === undefined) throw new FsEngineError('notFound', `There is no deck "${to.deck}" in Anki.`);
+      if (target === undefined) throw new FsEngineError('notFound', msg('noDeck', to.deck));
       const report = await this.moveNotes([id], target, { from: () => from.deck });
-      if (report.missing.length > 0) throw new FsEngineError('notFound', `Note ${id} does not exist in Anki (deleted?).`);
+      if (report.missing.length > 0) throw new FsEngineError('notFound', msg('noteMissing', id));
       const label = from.label;
       const dest = to.kind === 'note' ? newPath : `${deckPath(target)}/${label}.${id}.yaml`;
       this.opts.onFileEvents?.([
@@ -1137,12 +1130,12 @@ export class FsEngine {
       return;
     }
     if (from.kind === 'deck') {
-      throw new FsEngineError('noPermissions', `Decks cannot be renamed or moved here: rename "${from.deck}" in Anki (Browse ▸ Decks), then refresh.`);
+      throw new FsEngineError('noPermissions', msg('deckRenameHere', from.deck));
     }
     if (from.kind === 'note') {
-      throw new FsEngineError('noPermissions', 'A note file can only be moved into another deck folder (which moves the note to that deck).');
+      throw new FsEngineError('noPermissions', msg('noteMoveOnly'));
     }
-    throw new FsEngineError('noPermissions', `"${oldPath}" cannot be renamed: only note files can be moved, into another deck folder.`);
+    throw new FsEngineError('noPermissions', msg('cannotRename', oldPath));
   }
 
   // ------------------------------------------------------------------ changes made in Anki
@@ -1237,7 +1230,7 @@ export class FsEngine {
    */
   async compareBase(path: string): Promise<{ text: string; snapshot: NoteSnapshot }> {
     const id = this.noteIdOf(path);
-    if (id === undefined) throw new FsEngineError('notFound', `"${path}" is not a saved note.`);
+    if (id === undefined) throw new FsEngineError('notFound', msg('notSavedNote', path));
     const p = this.parse(path);
     const deckHint = p.kind === 'note' || p.kind === 'newNote' ? p.deck : undefined;
     const snap = await this.store.fetchFresh(id, deckHint);

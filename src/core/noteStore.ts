@@ -6,6 +6,7 @@
 //   synthetic mtime in ms that strictly increases whenever the bytes change;
 // - `base`: the version the editor loaded (set when `readFile` serves the note, after a save, and after
 //   "Compare with Anki's Version"). Saves are checked against it to catch edits made in Anki meanwhile.
+import { msg, type Message } from '../messages';
 import type { AnkiApi, CardId, NoteId, NoteInfo } from '../anki/api';
 import { actions, parseOutcomes } from '../anki/actions';
 import { deckQuery } from '../anki/query';
@@ -77,8 +78,8 @@ function storedNote(snapshot: NoteSnapshot, text: string, bytes: Uint8Array, mti
   };
 }
 
-function deletedMessage(id: NoteId): string {
-  return `Note ${id} does not exist in Anki (it was deleted, or the id is wrong).`;
+function deletedMessage(id: NoteId): Message {
+  return msg('noteDoesNotExist', id);
 }
 
 /** `notesInfo` entries of `multi` are not chunked by the client: keep each entry at most this many ids. */

@@ -18,6 +18,7 @@
 import type { AnkiApi, CardId, MultiOutcome, NoteId, NoteInfo } from '../anki/api';
 import { actions, parseOutcome, type TypedAction } from '../anki/actions';
 import { AnkiConnectError, AnkiTransportError, describeAnkiError } from '../anki/errors';
+import { formatMessage, joinMessages, msg, type Message } from '../messages';
 import type { EditedNote, NoteSnapshot } from '../notes/model';
 import type { SavePlan } from '../notes/planner';
 import { chunkIds } from './noteStore';
@@ -28,6 +29,8 @@ import {
   describeDifferences,
   noteName,
   sameContent,
+  fieldsMessage,
+  noteNameMessage,
   sameDeck,
   sameFieldValue,
   sameTags,
@@ -93,12 +96,22 @@ export type SaveOutcome =
       /** What was done, for the log. */
       summary: string;
     }
-  | { kind: 'conflict'; current: NoteSnapshot; message: string; differences: string[] }
-  | { kind: 'deleted'; message: string }
-  | { kind: 'verifyFailed'; current: NoteSnapshot; message: string }
-  | { kind: 'actionFailed'; current?: NoteSnapshot; message: string; error?: unknown }
-  | { kind: 'unavailable'; message: string; error: unknown; unknownOutcome: boolean }
-  | { kind: 'noPermissions'; message: string; error: unknown };
+  | ({ kind: 'conflict'; current: NoteSnapshot; differences: Message[] } & Said)
+  | ({ kind: 'deleted' } & Said)
+  | ({ kind: 'verifyFailed'; current: NoteSnapshot } & Said)
+  | ({ kind: 'actionFailed'; current?: NoteSnapshot; error?: unknown } & Said)
+  | ({ kind: 'unavailable'; error: unknown; unknownOutcome: boolean } & Said)
+  | ({ kind: 'noPermissions'; error: unknown } & Said);
+
+/** A failed outcome's message: `msg` for the user (localized by the glue), `message` its English for logs. */
+export interface Said {
+  msg: Message;
+  message: string;
+}
+
+function said(m: Message): Said {
+  return { msg: m, message: formatMessage(m) };
+}
 
 export interface SaverLog {
   info(message: string): void;
@@ -145,12 +158,6 @@ interface Work {
   leftBehind?: number;
 }
 
-const RESOLVE_HINT =
-  'Your text is kept: choose Keep Mine or Take Anki\'s (or compare them first) in the Anki Files message or in "Anki: Compare with Anki\'s Version".';
-
-function listFields(names: string[]): string {
-  return `${names.length === 1 ? 'field' : 'fields'} ${names.join(', ')}`;
-}
 
 export class Saver {
   readonly stats: SaverStats = { batches: 0, requests: 0, notes: 0, lastBatchSize: 0 };
@@ -318,9 +325,9 @@ export class Saver {
     this.pending = rest;
     const run = this.runBatch(batch).catch((e: unknown) => {
       // Defensive: runBatch resolves every item itself; anything escaping is a bug, reported per note.
-      const message = `Saving failed unexpectedly: ${describeAnkiError(e).message}`;
-      this.opts.log?.warn(message);
-      for (const p of batch) p.resolve({ kind: 'actionFailed', message, error: e });
+      const out = said(msg('saveUnexpected', describeAnkiError(e).msg));
+      this.opts.log?.warn(out.message);
+      for (const p of batch) p.resolve({ kind: 'actionFailed', ...out, error: e });
     });
     this.inFlight = run.finally(() => {
       this.inFlight = undefined;
@@ -342,7 +349,7 @@ export class Saver {
       if (!b) {
         item.resolve({
           kind: 'actionFailed',
-          message: `Note ${item.req.noteId} was not loaded from Anki before saving: re-open it and save again. Your text is kept.`,
+          ...said(msg('notLoadedBeforeSave', item.req.noteId)),
         });
         continue;
       }
@@ -405,7 +412,7 @@ export class Saver {
       if (!info) {
         w.item.resolve({
           kind: 'deleted',
-          message: `${noteName(w.base)} was deleted in Anki since you opened it, so it cannot be saved. Your text is kept: copy it elsewhere, or add it again with "Anki: New Note".`,
+          ...said(msg('deletedSinceOpened', noteNameMessage(w.base))),
         });
         return;
       }
@@ -420,12 +427,15 @@ export class Saver {
           return;
         }
         const differences = describeDifferences(w.base, current);
-        const what = differences.length > 0 ? ` (${differences.join(', ')})` : '';
         w.item.resolve({
           kind: 'conflict',
           current,
           differences,
-          message: `${noteName(w.base)} changed in Anki since you opened it${what}. ${RESOLVE_HINT}`,
+          ...said(
+            differences.length > 0
+              ? msg('changedInAnkiWhat', noteNameMessage(w.base), joinMessages('joinComma', differences))
+              : msg('changedInAnki', noteNameMessage(w.base)),
+          ),
         });
         return;
       }
@@ -467,7 +477,7 @@ export class Saver {
           w.item.resolve({
             kind: 'actionFailed',
             error: e,
-            message: `${noteName(w.base)} was not saved: the save journal (Anki Files' undo history) could not be written (${d.message}). Nothing was sent to Anki. Your text is kept.`,
+            ...said(msg('journalNotWritten', noteNameMessage(w.base), d.msg)),
           });
         }
         return;
@@ -529,24 +539,20 @@ export class Saver {
     verifyError: string | undefined,
     deckNames: string[] | undefined,
   ): SaveOutcome {
-    // Messages are built only where an outcome needs them (a batch of 1,000 successes needs none).
-    const name = (): string => noteName(w.base);
+    const name = noteNameMessage(w.base);
     const idx = w.idx ?? {};
-    const fieldNames = w.change.fields !== undefined ? Object.keys(w.change.fields) : [];
-    // What each sent action did, for the summary (success) or the message (failure).
-    const steps: Array<[number | undefined, () => string]> = [
-      [idx.fields, () => listFields(fieldNames)],
-      [idx.tags, () => 'tags'],
-      [idx.deck, () => `deck (moved to ${w.change.deck ?? ''})`],
-    ];
-    const failed: Array<{ what: string; error: string }> = [];
-    const applied: string[] = [];
-    for (const [i, what] of steps) {
-      if (i === undefined) continue;
+    const failed: Array<{ what: Message; error: string }> = [];
+    const applied: Message[] = [];
+    const fieldNames = Object.keys(w.change.fields ?? {});
+    const step = (i: number | undefined, what: Message) => {
+      if (i === undefined) return;
       const o = out[i];
-      if (o && o.ok) applied.push(what());
-      else failed.push({ what: what(), error: o && !o.ok ? o.error : 'no result' });
-    }
+      if (o && o.ok) applied.push(what);
+      else failed.push({ what, error: o && !o.ok ? o.error : 'no result' });
+    };
+    step(idx.fields, fieldsMessage(fieldNames));
+    step(idx.tags, msg('tags'));
+    step(idx.deck, msg('movedToDeck', w.change.deck ?? ''));
 
     let current: NoteSnapshot | undefined;
     if (afterInfo) {
@@ -559,17 +565,17 @@ export class Saver {
       const apiKey = failed.find((f) => new AnkiConnectError('multi', f.error).isApiKey);
       if (apiKey && applied.length === 0) {
         const err = new AnkiConnectError('updateNoteFields', apiKey.error);
-        return { kind: 'noPermissions', message: `${name()} was not saved: ${err.message}`, error: err };
+        return { kind: 'noPermissions', ...said(msg('notSavedBecause', name, err.msg)), error: err };
       }
       if (haveAfter && !afterInfo) {
-        return { kind: 'deleted', message: `${name()} was deleted in Anki while it was being saved. Your text is kept.` };
+        return { kind: 'deleted', ...said(msg('deletedWhileSaving', name)) };
       }
-      const failedText = failed.map((f) => `${f.what} NOT saved (AnkiConnect: ${f.error})`).join('; ');
+      const failedText = joinMessages('joinSemicolon', failed.map((f) => msg('partNotSaved', f.what, f.error)));
       const message =
         applied.length === 0
-          ? `${name()} was not saved: ${failedText}. Nothing was changed in Anki. Your text is kept.`
-          : `Saving ${name()} only partly worked: ${applied.join(' and ')} saved; ${failedText}. Your text is kept: fix the problem and save again to apply the rest.`;
-      const result: SaveOutcome = { kind: 'actionFailed', message, error: new AnkiConnectError('multi', failed[0]?.error ?? '') };
+          ? msg('notSavedNothingChanged', name, failedText)
+          : msg('partlySaved', name, joinMessages('joinAnd', applied), failedText);
+      const result: SaveOutcome = { kind: 'actionFailed', ...said(message), error: new AnkiConnectError('multi', failed[0]?.error ?? '') };
       if (current) result.current = current;
       return result;
     }
@@ -579,59 +585,50 @@ export class Saver {
         kind: 'unavailable',
         unknownOutcome: true,
         error: new Error(verifyError ?? 'verification missing'),
-        message: `Anki accepted the changes to ${name()}, but re-reading the note to check them failed (${verifyError ?? 'no result'}). Run "Anki: Compare with Anki's Version" to see what Anki has now. Your text is kept.`,
+        ...said(msg('verifyReadFailed', name, verifyError ?? msg('noResult'))),
       };
     }
     if (!current) {
-      return { kind: 'deleted', message: `${name()} was deleted in Anki while it was being saved. Your text is kept.` };
+      return { kind: 'deleted', ...said(msg('deletedWhileSaving', name)) };
     }
 
     // Verify: what Anki has now must be what we sent.
-    const curFields = current.fields;
-    let lost: string[] | undefined;
-    let unknown: string[] | undefined;
-    for (const f of fieldNames) {
-      const v = (w.change.fields as Record<string, string>)[f] as string;
-      // The value Anki has for f (the last entry of that name, as a Map of the fields would give).
-      let now: string | undefined;
-      for (let j = curFields.length - 1; j >= 0; j--) {
-        const e = curFields[j] as [string, string];
-        if (e[0] === f) {
-          now = e[1];
-          break;
-        }
-      }
-      if (now === undefined) (unknown ??= []).push(f);
-      else if (!sameFieldValue(now, v)) (lost ??= []).push(f);
+    const problems: Message[] = [];
+    const verified: Message[] = [];
+    const curFields = new Map(current.fields);
+    const lost: string[] = [];
+    const unknown: string[] = [];
+    for (const [f, v] of Object.entries(w.change.fields ?? {})) {
+      const now = curFields.get(f);
+      if (now === undefined) unknown.push(f);
+      else if (!sameFieldValue(now, v)) lost.push(f);
     }
-    const tagsOk = w.change.tags === undefined || sameTags(current.tags, w.change.tags);
-    const deckOk = w.change.deck === undefined || sameDeck(current.deck, w.change.deck);
-    if (unknown || lost || !tagsOk || !deckOk) {
-      const problems: string[] = [];
-      const verified: string[] = [];
-      if (unknown) {
-        problems.push(
-          `${listFields(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in note type ${current.noteType} in Anki (its fields: ${current.fields.map((f) => f[0]).join(', ')}), so Anki ignored ${unknown.length === 1 ? 'it' : 'them'}`,
-        );
-      }
-      if (lost) {
-        problems.push(
-          `Anki did not keep the new ${listFields(lost)}: the note is probably open in Anki's Browser or an editor window, which silently discards edits made through AnkiConnect. Close the note in Anki's Browser or editor, then save again`,
-        );
-      }
-      if (fieldNames.length > 0 && !unknown && !lost) verified.push(listFields(fieldNames));
-      if (w.change.tags) {
-        if (tagsOk) verified.push('tags');
-        else problems.push(`Anki has the tags "${current.tags.join(' ')}" instead of "${w.change.tags.join(' ')}"`);
-      }
-      if (w.change.deck !== undefined) {
-        if (deckOk) verified.push('deck');
-        else problems.push(`the cards are in deck "${current.deck}", not "${w.change.deck}"`);
-      }
+    if (unknown.length > 0) {
+      problems.push(
+        msg(unknown.length === 1 ? 'fieldNotInNoteType' : 'fieldsNotInNoteType', fieldsMessage(unknown), current.noteType, current.fields.map((f) => f[0]).join(', ')),
+      );
+    }
+    if (lost.length > 0) {
+      problems.push(msg('fieldsNotKept', fieldsMessage(lost)));
+    }
+    if (fieldNames.length > 0 && lost.length + unknown.length === 0) verified.push(fieldsMessage(fieldNames));
+    if (w.change.tags) {
+      if (sameTags(current.tags, w.change.tags)) verified.push(msg('tags'));
+      else problems.push(msg('otherTags', current.tags.join(' '), w.change.tags.join(' ')));
+    }
+    if (w.change.deck !== undefined) {
+      if (sameDeck(current.deck, w.change.deck)) verified.push(msg('deck'));
+      else problems.push(msg('otherDeck', current.deck, w.change.deck));
+    }
+    if (problems.length > 0) {
       return {
         kind: 'verifyFailed',
         current,
-        message: `${name()} was not saved as written: ${problems.join('; ')}.${verified.length > 0 ? ` (The ${verified.join(' and ')} did apply.)` : ''} Your text is kept.`,
+        ...said(
+          verified.length > 0
+            ? msg('notSavedAsWrittenPartly', name, joinMessages('joinSemicolon', problems), joinMessages('joinAnd', verified))
+            : msg('notSavedAsWritten', name, joinMessages('joinSemicolon', problems)),
+        ),
       };
     }
 
@@ -640,10 +637,10 @@ export class Saver {
       createdDeck = current.deck;
     }
     const summary =
-      applied.join(', ') +
+      applied.map((a) => formatMessage(a)).join(', ') +
       (createdDeck !== undefined ? `; deck "${createdDeck}" did not exist and was created` : '') +
       (w.leftBehind ? `; ${w.leftBehind} card(s) in other decks were left where they are` : '');
-    if (this.opts.log) this.opts.log.info(`Saved ${name()} (${current.id}): ${summary}`);
+    this.opts.log?.info(`Saved ${formatMessage(name)} (${current.id}): ${summary}`);
     const result: SaveOutcome = { kind: 'saved', note: current, fresh: true, unchanged: false, summary };
     if (createdDeck !== undefined) result.createdDeck = createdDeck;
     return result;
@@ -660,29 +657,29 @@ export class Saver {
     const unknownOutcome =
       duringApply && e instanceof AnkiTransportError && e.kind !== 'notRunning' && e.kind !== 'forbidden' && e.kind !== 'badUrl';
     return work.map((w) => {
-      const name = noteName(w.base);
+      const name = noteNameMessage(w.base);
       let outcome: SaveOutcome;
       if (e instanceof AnkiConnectError && e.isApiKey) {
-        outcome = { kind: 'noPermissions', message: `${name} was not saved: ${d.message}`, error: e };
+        outcome = { kind: 'noPermissions', ...said(msg('notSavedBecause', name, d.msg)), error: e };
       } else if (unknownOutcome) {
         outcome = {
           kind: 'unavailable',
           unknownOutcome: true,
           error: e,
-          message: `The connection to Anki failed while saving ${name} (${d.message}). Some or all of the changes may have been applied — it is not known which. Your text is kept: run "Anki: Compare with Anki's Version" (or re-open the note) to see what Anki has now, then save again.`,
+          ...said(msg('outcomeUnknown', name, d.msg)),
         };
       } else if (e instanceof AnkiTransportError) {
         outcome = {
           kind: 'unavailable',
           unknownOutcome: false,
           error: e,
-          message: `${name} was not saved: ${d.message} Nothing was changed in Anki. Your text is kept: save again when Anki is reachable.`,
+          ...said(msg('notSavedUnreachable', name, d.msg)),
         };
       } else {
         outcome = {
           kind: 'actionFailed',
           error: e,
-          message: `${name} was not saved: ${d.message}${duringApply ? '' : ' Nothing was changed in Anki.'} Your text is kept.`,
+          ...said(msg(duringApply ? 'notSavedKept' : 'notSavedUnchanged', name, d.msg)),
         };
       }
       return outcome;

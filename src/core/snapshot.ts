@@ -1,4 +1,5 @@
 // Note snapshots from AnkiConnect replies, content hashes and human-readable differences (pure: no `vscode`).
+import { formatMessage, msg, type Message } from '../messages';
 import { createHash } from 'node:crypto';
 import type { CardId, NoteInfo } from '../anki/api';
 import { sameDeck } from '../notes/deckName';
@@ -97,18 +98,18 @@ export function sameContent(
 export function describeDifferences(
   a: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
   b: Pick<NoteSnapshot, 'noteType' | 'deck' | 'tags' | 'fields'>,
-): string[] {
-  const out: string[] = [];
-  if (a.noteType !== b.noteType) out.push('note type');
+): Message[] {
+  const out: Message[] = [];
+  if (a.noteType !== b.noteType) out.push(msg('noteType'));
   const am = new Map(a.fields);
   const bm = new Map(b.fields);
   const changed: string[] = [];
   for (const [name, v] of b.fields) if (am.get(name) !== v) changed.push(name);
   for (const [name] of a.fields) if (!bm.has(name)) changed.push(name);
-  if (changed.length > 0) out.push(`${changed.length === 1 ? 'field' : 'fields'} ${changed.join(', ')}`);
-  else if (a.fields.map((f) => f[0]).join('\u0000') !== b.fields.map((f) => f[0]).join('\u0000')) out.push('field order');
-  if (JSON.stringify(a.tags) !== JSON.stringify(b.tags)) out.push('tags');
-  if (a.deck !== b.deck) out.push('deck');
+  if (changed.length > 0) out.push(fieldsMessage(changed));
+  else if (a.fields.map((f) => f[0]).join('\u0000') !== b.fields.map((f) => f[0]).join('\u0000')) out.push(msg('fieldOrder'));
+  if (JSON.stringify(a.tags) !== JSON.stringify(b.tags)) out.push(msg('tags'));
+  if (a.deck !== b.deck) out.push(msg('deck'));
   return out;
 }
 
@@ -120,9 +121,19 @@ export function shortLabel(html: string, max = 40): string {
 
 /** `"Hello"` (first field's text) or `note 1234` for messages. */
 export function noteName(n: Pick<NoteSnapshot, 'id' | 'fields'>): string {
+  return formatMessage(noteNameMessage(n));
+}
+
+/** `noteName` as a message. */
+export function noteNameMessage(n: Pick<NoteSnapshot, 'id' | 'fields'>): Message {
   const first = n.fields[0]?.[1] ?? '';
   const label = shortLabel(first);
-  return label ? `"${label}"` : `note ${n.id}`;
+  return label ? msg('noteNamed', label) : msg('noteNumbered', n.id);
+}
+
+/** `field Front` / `fields Front, Back` (names are data, joined by commas). */
+export function fieldsMessage(names: readonly string[]): Message {
+  return msg(names.length === 1 ? 'field' : 'fields', names.join(', '));
 }
 
 /** Same text for Anki's purposes: Anki stores fields NFC-normalised. */

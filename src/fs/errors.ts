@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { AnkiConnectError, AnkiTransportError, AnkiUnsupportedError, describeAnkiError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
+import { msg } from '../messages';
+import { localize } from '../ui/messages';
 
 export interface ErrorLog {
   warn(message: string): void;
@@ -13,11 +15,11 @@ export interface ErrorLog {
 function notReachableMessage(e: AnkiTransportError): string {
   switch (e.kind) {
     case 'notRunning':
-      return `${e.message} Start Anki (with the AnkiConnect add-on), then try again.`;
+      return localize(msg('ankiStartHint', e.msg));
     case 'timeout':
-      return `${e.message} Anki may be busy (a sync, a dialog) or asleep in the background; try again.`;
+      return localize(msg('ankiBusyHint', e.msg));
     default:
-      return e.message;
+      return localize(e.msg);
   }
 }
 
@@ -40,37 +42,38 @@ export function toFileSystemError(e: unknown, op: string, path: string, log?: Er
   if (e instanceof vscode.FileSystemError) return e;
   if (e instanceof FsEngineError) {
     if (e.kind !== 'notFound' && e.kind !== 'invalid') log?.warn(`${op} ${path}: ${e.message}`);
+    const text = localize(e.msg);
     switch (e.kind) {
       case 'notFound':
-        return vscode.FileSystemError.FileNotFound(e.message);
+        return vscode.FileSystemError.FileNotFound(text);
       case 'exists':
-        return vscode.FileSystemError.FileExists(e.message);
+        return vscode.FileSystemError.FileExists(text);
       case 'isDirectory':
-        return vscode.FileSystemError.FileIsADirectory(e.message);
+        return vscode.FileSystemError.FileIsADirectory(text);
       case 'notDirectory':
-        return vscode.FileSystemError.FileNotADirectory(e.message);
+        return vscode.FileSystemError.FileNotADirectory(text);
       case 'noPermissions':
-        return vscode.FileSystemError.NoPermissions(e.message);
+        return vscode.FileSystemError.NoPermissions(text);
       case 'unavailable':
-        return vscode.FileSystemError.Unavailable(e.message);
+        return vscode.FileSystemError.Unavailable(text);
       case 'invalid':
       case 'conflict':
       case 'failed':
-        return unnamed(e.message);
+        return unnamed(text);
     }
   }
   const d = describeAnkiError(e);
   log?.warn(`${op} ${path} failed (${d.kind}): ${d.message}`);
   if (e instanceof AnkiTransportError) {
-    if (e.kind === 'forbidden') return vscode.FileSystemError.NoPermissions(e.message);
+    if (e.kind === 'forbidden') return vscode.FileSystemError.NoPermissions(localize(e.msg));
     return vscode.FileSystemError.Unavailable(notReachableMessage(e));
   }
   if (e instanceof AnkiConnectError) {
-    if (e.isApiKey) return vscode.FileSystemError.NoPermissions(e.message);
-    if (e.isNoCollection) return vscode.FileSystemError.Unavailable(e.message);
-    return unnamed(e.message);
+    if (e.isApiKey) return vscode.FileSystemError.NoPermissions(localize(e.msg));
+    if (e.isNoCollection) return vscode.FileSystemError.Unavailable(localize(e.msg));
+    return unnamed(localize(e.msg));
   }
-  if (e instanceof AnkiUnsupportedError) return unnamed(e.message);
+  if (e instanceof AnkiUnsupportedError) return unnamed(localize(e.msg));
   log?.error(`${op} ${path}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  return unnamed(d.message);
+  return unnamed(localize(d.msg));
 }

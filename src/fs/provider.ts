@@ -1,6 +1,8 @@
 // The `anki:` FileSystemProvider: a thin adapter over the pure engine (src/core/fsEngine.ts). It maps engine
 // results to VS Code types, errors to `FileSystemError` (src/fs/errors.ts) and engine events to
 // `onDidChangeFile`.
+import { msg } from '../messages';
+import { problemText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec, type NotePathChange } from '../core/fsEngine';
@@ -35,7 +37,7 @@ export function toDiagnostics(problems: readonly DocumentProblem[]): vscode.Diag
     const col = Math.max(0, p.column - 1);
     const endLine = p.endLine !== undefined ? Math.max(0, p.endLine - 1) : line;
     const endCol = p.endColumn !== undefined ? Math.max(0, p.endColumn - 1) : col + 1;
-    const d = new vscode.Diagnostic(new vscode.Range(line, col, endLine, endCol), p.message, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(new vscode.Range(line, col, endLine, endCol), problemText(p), vscode.DiagnosticSeverity.Error);
     d.source = 'Anki Files';
     d.code = p.code;
     return d;
@@ -247,7 +249,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
 
   rename(oldUri: vscode.Uri, newUri: vscode.Uri, _options?: { readonly overwrite: boolean }): Promise<void> {
     return this.run('rename', oldUri, async () => {
-      if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', 'Notes can only be moved within Anki.');
+      if (newUri.scheme !== ANKI_SCHEME) throw new FsEngineError('noPermissions', msg('moveWithinAnki'));
       await this.engine.rename(oldUri.path, newUri.path);
     });
   }

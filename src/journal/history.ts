@@ -1,5 +1,6 @@
 // Save history on top of the journal (pure: no `vscode`): the saver's journal hook, undo/redo planning,
 // crash checks and a note's versions.
+import { formatMessage, type Message } from '../messages';
 import { actions, parseOutcome } from '../anki/actions';
 import type { AnkiApi, NoteId } from '../anki/api';
 import type { EditedNote, NewNoteDraft, NoteSnapshot } from '../notes/model';
@@ -340,7 +341,7 @@ export function skipOf(o: SaveOutcome): { reason: SkipReason; detail: string } |
     case 'saved':
       return undefined;
     case 'conflict':
-      return { reason: 'changedSince', detail: o.differences.join(', ') };
+      return { reason: 'changedSince', detail: o.differences.map((d) => formatMessage(d)).join(', ') };
     case 'deleted':
       return { reason: 'deleted', detail: o.message };
     default:
@@ -420,7 +421,7 @@ export interface NoteVersion {
   side: 'before' | 'after';
   state: NoteState;
   /** What changed relative to the previous (older) version, e.g. ["fields Back", "tags"]. */
-  changes: string[];
+  changes: Message[];
 }
 
 /**

@@ -1,4 +1,5 @@
 // Undo / redo of journaled batches (pure: no `vscode`). The glue asks for confirmations and words results.
+import { MessageError, msg } from '../messages';
 import type { AnkiApi, NoteId } from '../anki/api';
 import type { SaveOutcome, SaveRequest } from '../core/saver';
 import { sameTags } from '../core/snapshot';
@@ -88,7 +89,7 @@ export class Undoer {
 
   private async revert(target: BatchEntry, kind: 'undo' | 'redo'): Promise<UndoResult> {
     const rec = await this.deps.history.journal.readBatch(target.id);
-    if (!rec) throw new Error(`The journal record of this save (${target.id}) could not be read (see the log).`);
+    if (!rec) throw new MessageError(msg('journalRecordUnreadable', target.id));
     const meta = { kind, of: target.id, ...(rec.label !== undefined ? { label: rec.label } : {}) };
     const plan = planUndo(rec, target.outcome, meta);
     const names = new Map(rec.notes.map((n) => [n.id, firstField(n.before ?? n.created)]));

@@ -3,7 +3,10 @@
 // `refresh()` (the views' Refresh and the window-focus check call it), so typing never sends a request.
 // Per-item facts for hovers (notes per tag / deck, a media file's bytes) are fetched on demand and cached.
 import { z } from 'zod';
-import type { AnkiApi, MultiOutcome } from '../anki/api';
+import type { AnkiApi } from '../anki/api';
+import { readOutcome } from '../anki/actions';
+import { AnkiProtocolError } from '../anki/errors';
+import { summarizeIssues } from '../anki/schemas';
 import { deckQuery } from '../anki/query';
 import type { NoteTypeInfo } from './lint';
 
@@ -14,18 +17,7 @@ export interface CollectionFacts {
   media: ReadonlySet<string>;
 }
 
-const namesAndIds = z.record(z.string(), z.number());
-const stringList = z.array(z.string());
 const modelObjects = z.array(z.object({ id: z.number(), name: z.string(), type: z.number(), flds: z.array(z.object({ name: z.string(), ord: z.number() })) }));
-const templates = z.record(z.string(), z.object({ Front: z.string(), Back: z.string() }));
-
-function value<T>(outcome: MultiOutcome | undefined, schema: z.ZodType<T>, what: string): T {
-  if (!outcome) throw new Error(`${what}: no answer`);
-  if (!outcome.ok) throw new Error(`${what}: ${outcome.error}`);
-  const r = schema.safeParse(outcome.value);
-  if (!r.success) throw new Error(`${what}: unexpected answer (${r.error.issues[0]?.message ?? 'schema'})`);
-  return r.data;
-}
 
 /** Escapes a tag for a quoted `"tag:…"` search term (literal match, no wildcards). */
 export function tagQuery(tag: string): string {
@@ -112,27 +104,29 @@ export class CollectionCache {
       { action: 'getTags' },
       { action: 'getMediaFilesNames', params: { pattern: '*' } },
     ]);
-    const ids = value(models, namesAndIds, 'modelNamesAndIds');
+    const ids = readOutcome('modelNamesAndIds', models);
     const names = Object.keys(ids);
     const noteTypes = new Map<string, NoteTypeInfo>();
     if (names.length > 0) {
       const [found] = await api.multi([{ action: 'findModelsByName', params: { modelNames: names } }]);
-      if (found?.ok) {
-        for (const m of value(found, modelObjects, 'findModelsByName')) {
+      const parsed = found?.ok ? modelObjects.safeParse(found.value) : undefined;
+      if (found?.ok && !parsed?.success) throw new AnkiProtocolError('findModelsByName', parsed?.error ? summarizeIssues(parsed.error) : 'no result');
+      if (parsed?.success) {
+        for (const m of parsed.data) {
           noteTypes.set(m.name, { id: m.id, isCloze: m.type === 1, fields: [...m.flds].sort((a, b) => a.ord - b.ord).map((f) => f.name) });
         }
       } else {
         // Add-ons before 2024-01 have no findModelsByName: field names and templates per note type (one request).
         const outcomes = await api.multi(names.flatMap((n) => [{ action: 'modelFieldNames', params: { modelName: n } }, { action: 'modelTemplates', params: { modelName: n } }]));
         names.forEach((n, i) => {
-          const fields = value(outcomes[2 * i], stringList, 'modelFieldNames');
-          const tmpls = value(outcomes[2 * i + 1], templates, 'modelTemplates');
+          const fields = readOutcome('modelFieldNames', outcomes[2 * i]);
+          const tmpls = readOutcome('modelTemplates', outcomes[2 * i + 1]);
           const isCloze = Object.values(tmpls).some((t) => /\{\{cloze:/i.test(t.Front));
           noteTypes.set(n, { id: ids[n] ?? 0, isCloze, fields });
         });
       }
     }
-    return { noteTypes, decks: value(decks, stringList, 'deckNames'), tags: value(tags, stringList, 'getTags'), media: new Set(value(media, stringList, 'getMediaFilesNames')) };
+    return { noteTypes, decks: readOutcome('deckNames', decks), tags: readOutcome('getTags', tags), media: new Set(readOutcome('getMediaFilesNames', media)) };
   }
 
   /** Notes carrying `tag` (or a child tag, as Anki's `tag:` search counts them); one request, cached. */
@@ -149,7 +143,7 @@ export class CollectionCache {
   mediaFile(name: string): Promise<Uint8Array | undefined> {
     return this.memo(this.mediaFiles, name, async () => {
       const [r] = await this.api().multi([{ action: 'retrieveMediaFile', params: { filename: name } }]);
-      const v = value(r, z.union([z.string(), z.literal(false)]), 'retrieveMediaFile');
+      const v = readOutcome('retrieveMediaFile', r);
       return v === false ? undefined : new Uint8Array(Buffer.from(v, 'base64'));
     });
   }

@@ -4,6 +4,7 @@
 // would refuse or silently do differently from what the user means. Each problem carries document offsets,
 // a stable code, a severity, either the parser's message or a message code + arguments for the glue to
 // localise, and the quick fixes that apply to it as text edits.
+import type { Message } from '../messages';
 import { deckKey } from '../notes/deckName';
 import { closestName, parseNewNoteDocument, parseNoteDocument } from '../notes/document';
 import type { DocumentProblem, NoteSnapshot } from '../notes/model';
@@ -51,6 +52,8 @@ export interface LintProblem {
   end: number;
   /** The document parser's own message (the one a save gives), for problems the parser found. */
   message?: string;
+  /** The parser's message as a code with arguments (what the glue shows, localized). */
+  msg?: Message;
   /** Otherwise the message's arguments (the glue has one message per code, or per code + `variant`). */
   args: string[];
   variant?: string;
@@ -140,7 +143,7 @@ function parserProblems(text: string, ctx: LintContext, st: NoteStructure): Lint
   return problems.map((p): LintProblem => {
     const start = offsetAt(starts, p.line, p.column, text.length);
     const end = p.endLine !== undefined && p.endColumn !== undefined ? Math.max(start, offsetAt(starts, p.endLine, p.endColumn, text.length)) : Math.min(text.length, start + 1);
-    const out: LintProblem = { code: p.code, severity: 'error', start, end, message: p.message, args: [], fixes: [] };
+    const out: LintProblem = { code: p.code, severity: 'error', start, end, message: p.message, ...(p.msg ? { msg: p.msg } : {}), args: [], fixes: [] };
     if (p.code === 'unknownField') {
       const field = st.fields?.entries.find((f) => f.keyRange[0] === start);
       const hint = field ? closestName(field.name, fieldNames.filter((n) => !present.has(n))) : undefined;

@@ -3,6 +3,7 @@
 // Anki normalises every `::` component of a deck name: NFC, `"` and ASCII control characters removed,
 // trimmed (Unicode White_Space, as Rust's `str::trim`), and an empty component becomes `blank`.
 // Name lookup is case-insensitive, so two names that differ only in case are the same deck.
+import { formatMessage, msg, type Message } from '../messages';
 
 export const DECK_SEPARATOR = '::';
 
@@ -59,7 +60,14 @@ export function sameDeck(a: string, b: string): boolean {
 
 export interface DeckNameIssue {
   code: 'emptyDeck' | 'badDeck';
+  /** English, for logs and tests. */
   message: string;
+  /** What to tell the user (localized by the glue). */
+  msg: Message;
+}
+
+function issue(code: DeckNameIssue['code'], m: Message): DeckNameIssue {
+  return { code, message: formatMessage(m), msg: m };
 }
 
 /**
@@ -68,24 +76,19 @@ export interface DeckNameIssue {
  */
 export function deckNameIssues(name: string): DeckNameIssue[] {
   if (rustTrim(name) === '') {
-    return [{ code: 'emptyDeck', message: 'The deck name is empty: write the deck this note belongs to, e.g. "deck: Default".' }];
+    return [issue('emptyDeck', msg('deckEmpty'))];
   }
   const issues: DeckNameIssue[] = [];
   const components = name.split(DECK_SEPARATOR);
   if (components.some((c) => cleanComponent(c) === '')) {
-    issues.push({
-      code: 'badDeck',
-      message:
-        `The deck name "${name}" has an empty part (a leading or trailing "::", or "::" twice in a row); ` +
-        'Anki would name that level "blank". Write each level between "::" separators, e.g. "Parent::Child".',
-    });
+    issues.push(issue('badDeck', msg('deckEmptyPart', name)));
   }
   if (/"/.test(name)) {
-    issues.push({ code: 'badDeck', message: 'Deck names cannot contain double quotes ("): Anki removes them. Remove the quotes from the deck name.' });
+    issues.push(issue('badDeck', msg('deckQuotes')));
   }
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(name)) {
-    issues.push({ code: 'badDeck', message: 'Deck names cannot contain control characters (tabs, line breaks…): Anki removes them.' });
+    issues.push(issue('badDeck', msg('deckControls')));
   }
   return issues;
 }

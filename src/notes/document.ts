@@ -24,6 +24,7 @@
 // Parsing reads plain scalars as the text the user typed (`Front: 123` is "123", `Front: true` is
 // "true", `Front:` is ""), never as YAML numbers/booleans/nulls.
 
+import { formatMessage, joinMessages, msg, type Message, type MessageArg } from '../messages';
 import {
   Document,
   isAlias,
@@ -179,10 +180,10 @@ class Problems {
     return [...this.items].sort((a, b) => a.line - b.line || a.column - b.column);
   }
   constructor(private readonly lc: LineCounter) {}
-  add(code: DocumentProblem['code'], message: string, range: Range): void {
+  add(code: DocumentProblem['code'], m: Message, range: Range): void {
     const start = this.lc.linePos(range[0]);
     const end = this.lc.linePos(Math.max(range[0], range[1]));
-    this.items.push({ code, message, line: start.line, column: start.col, endLine: end.line, endColumn: end.col });
+    this.items.push({ code, message: formatMessage(m), msg: m, line: start.line, column: start.col, endLine: end.line, endColumn: end.col });
   }
 }
 
@@ -194,9 +195,8 @@ function rangeOf(node: YNode, fallback: Range): Range {
   return fallback;
 }
 
-type TextOf = { ok: true; text: string } | { ok: false; reason: string; quoteHint: boolean };
+type TextOf = { ok: true; text: string } | { ok: false; reason: Message; quoteHint: boolean };
 
-const QUOTE_HINT = 'Put the whole text in quotes, or write it as a block ("|-" after the colon, the text on the next lines, indented).';
 
 /**
  * The text of a scalar as the user means it. Quoted and block scalars give their string value; a plain
@@ -208,31 +208,31 @@ const QUOTE_HINT = 'Put the whole text in quotes, or write it as a block ("|-" a
 function textOf(node: YNode): TextOf {
   if (node === null || node === undefined) return { ok: true, text: '' };
   if (isAlias(node)) {
-    return { ok: false, reason: `starts with "*", which YAML reads as an alias (a reference to an "&" anchor), so the text "*${node.source}" would be lost`, quoteHint: true };
+    return { ok: false, reason: msg('reasonAlias', node.source), quoteHint: true };
   }
   if (isScalar(node) || isMap(node) || isSeq(node)) {
     if (node.anchor !== undefined) {
-      return { ok: false, reason: `has "&${node.anchor}" in front, which YAML reads as an anchor name, so that part of the text would be lost`, quoteHint: true };
+      return { ok: false, reason: msg('reasonAnchor', node.anchor), quoteHint: true };
     }
     if (node.tag !== undefined) {
-      return { ok: false, reason: `has "${node.tag.replace(/^tag:yaml\.org,2002:/, '!!')}" in front, which YAML reads as a tag, so that part of the text would be lost`, quoteHint: true };
+      return { ok: false, reason: msg('reasonTag', node.tag.replace(/^tag:yaml\.org,2002:/, '!!')), quoteHint: true };
     }
   }
-  if (isMap(node)) return { ok: false, reason: 'must be text, not a mapping', quoteHint: true };
-  if (isSeq(node)) return { ok: false, reason: 'must be text, not a list', quoteHint: true };
+  if (isMap(node)) return { ok: false, reason: msg('reasonMapping'), quoteHint: true };
+  if (isSeq(node)) return { ok: false, reason: msg('reasonList'), quoteHint: true };
   if (isScalar(node)) {
     const comment = sameLineComment(node);
     if (comment !== undefined) {
       return {
         ok: false,
-        reason: `is followed by " ${comment}", which YAML reads as a comment, so "${comment}" would not be saved`,
+        reason: msg('reasonComment', comment),
         quoteHint: true,
       };
     }
     const t = scalarText(node);
-    return t === undefined ? { ok: false, reason: 'must be text', quoteHint: true } : { ok: true, text: t };
+    return t === undefined ? { ok: false, reason: msg('reasonText'), quoteHint: true } : { ok: true, text: t };
   }
-  return { ok: false, reason: 'must be text', quoteHint: true };
+  return { ok: false, reason: msg('reasonText'), quoteHint: true };
 }
 
 /**
@@ -303,17 +303,17 @@ export function closestName(input: string, candidates: readonly string[]): strin
   return bestDistance <= limit ? best : undefined;
 }
 
-function quoteList(names: readonly string[]): string {
-  return names.map((n) => `"${n}"`).join(', ');
+function quoteList(names: readonly string[]): MessageArg {
+  return joinMessages('joinComma', names.map((n) => msg('quoted', n)));
 }
 
 // zod schemas for the values (positions are added from the YAML nodes).
 const tagSchema = z
   .string()
-  .min(1, { message: 'A tag cannot be empty.' })
+  .min(1, { message: 'tagEmpty' })
   .refine((t) => !/[ \u3000]/.test(t), { message: 'tagHasSpace' })
   // eslint-disable-next-line no-control-regex
-  .refine((t) => !/["\x00-\x1f\x7f]/.test(t), { message: 'Tags cannot contain double quotes (") or control characters: Anki removes them.' });
+  .refine((t) => !/["\x00-\x1f\x7f]/.test(t), { message: 'tagBadChars' });
 
 interface ParsedParts {
   problems: Problems;
@@ -334,8 +334,6 @@ function cleanYamlMessage(message: string): string {
     .replace(/[.:]$/, '');
 }
 
-const SYNTAX_HINT =
-  'Text that contains ": " or " #", or starts with one of - ? : , [ ] { } # & * ! | > \' " % @ `, must be in quotes or written as a block ("|-" after the colon, the text on the next lines, indented).';
 
 /** Parses the YAML and checks what every note document needs; the per-mode checks come after. */
 function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fatal: DocumentProblem[] } {
@@ -367,10 +365,10 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
     const range: Range = [err.pos[0], err.pos[1]];
     if (err.code === 'DUPLICATE_KEY') {
       const key = keyAt.get(err.pos[0]);
-      problems.add('duplicateKey', key !== undefined ? `Duplicate key "${key}": each key may appear only once.` : 'Duplicate key: each key may appear only once.', range);
+      problems.add('duplicateKey', key !== undefined ? msg('duplicateKey', key) : msg('duplicateKeyUnnamed'), range);
     } else {
       fatal = true;
-      problems.add('yaml', `YAML syntax error: ${cleanYamlMessage(err.message)}. ${SYNTAX_HINT}`, range);
+      problems.add('yaml', msg('yamlSyntax', cleanYamlMessage(err.message)), range);
     }
   }
   if (fatal) return { fatal: problems.list };
@@ -378,9 +376,9 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
   const all: Range = [0, text.length];
   const contents: unknown = doc.contents;
   if (!isMap(contents)) {
-    const expected = mode === 'existing' ? 'id, deck, noteType, tags and fields' : 'deck, noteType, tags and fields';
-    const what = contents === null || (isScalar(contents) && contents.value === null) ? 'The document is empty' : 'The document is not a mapping of keys to values';
-    problems.add('notAMapping', `${what}: a note document has the keys ${expected}.`, rangeOf(contents, all));
+    const empty = contents === null || (isScalar(contents) && contents.value === null);
+    const code = empty ? (mode === 'existing' ? 'documentEmpty' : 'newDocumentEmpty') : mode === 'existing' ? 'documentNotMapping' : 'newDocumentNotMapping';
+    problems.add('notAMapping', msg(code), rangeOf(contents, all));
     return { fatal: problems.list };
   }
 
@@ -390,16 +388,16 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
     const kRange = rangeOf(pair.key, parts.mapRange);
     const key = keyText(pair.key);
     if (key === undefined) {
-      problems.add('unknownKey', `Keys must be plain names; the keys are ${quoteList(allowed)}.`, kRange);
+      problems.add('unknownKey', msg('keysPlain', quoteList(allowed)), kRange);
       continue;
     }
     if (mode === 'new' && key === 'id') {
-      problems.add('unknownKey', 'A new note has no id yet: remove the "id" line (Anki assigns the id when the note is created).', kRange);
+      problems.add('unknownKey', msg('newNoteNoId'), kRange);
       continue;
     }
     if (!allowed.includes(key)) {
       const hint = closestName(key, allowed);
-      problems.add('unknownKey', `Unknown key "${key}".${hint ? ` Did you mean "${hint}"?` : ''} The keys are ${quoteList(allowed)}.`, kRange);
+      problems.add('unknownKey', hint ? msg('unknownKeyHint', key, hint, quoteList(allowed)) : msg('unknownKey', key, quoteList(allowed)), kRange);
       continue;
     }
     const k = key as NoteKey;
@@ -415,7 +413,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
       const t = textOf(value);
       if (!t.ok) {
         const code = k === 'deck' ? 'badDeck' : k === 'id' ? 'idChanged' : mode === 'new' ? 'unknownNoteType' : 'noteTypeChanged';
-        problems.add(code, `"${k}" ${t.reason}. ${QUOTE_HINT}`, vRange);
+        problems.add(code, msg('keyNotText', k, t.reason), vRange);
       } else {
         parts[k] = { text: t.text, range: vRange };
       }
@@ -424,8 +422,7 @@ function parseParts(text: string, mode: 'existing' | 'new'): ParsedParts | { fat
   for (const k of allowed) {
     if (parts.keyRanges[k as NoteKey]) continue;
     if (mode === 'new' && k === 'tags') continue; // optional for new notes: no tags
-    const example = k === 'tags' ? ' (write "tags: []" for no tags)' : k === 'fields' ? ' (a mapping of field name to text)' : '';
-    problems.add('missingKey', `Missing key "${k}"${example}.`, [parts.mapRange[0], parts.mapRange[0]]);
+    problems.add('missingKey', msg(k === 'tags' ? 'missingTags' : k === 'fields' ? 'missingFields' : 'missingKey', k), [parts.mapRange[0], parts.mapRange[0]]);
   }
   return parts;
 }
@@ -437,8 +434,7 @@ function readTags(value: unknown, range: Range, problems: Problems): ParsedParts
   if (!isSeq(value)) {
     const t = textOf(value);
     const words = t.ok ? t.text.split(/[\s,]+/).filter((w) => w !== '') : [];
-    const hint = words.length > 0 ? ` Write it as a list: [${words.join(', ')}].` : ' Write it as a list, e.g. [vocab, verbs], or [] for none.';
-    problems.add('badTags', `"tags" must be a list of tags.${hint}`, range);
+    problems.add('badTags', words.length > 0 ? msg('tagsNotListWords', words.join(', ')) : msg('tagsNotList'), range);
     return undefined;
   }
   const list: string[] = [];
@@ -448,7 +444,7 @@ function readTags(value: unknown, range: Range, problems: Problems): ParsedParts
     const r = rangeOf(item, range);
     const t = textOf(item);
     if (!t.ok) {
-      problems.add('badTags', `Each tag must be a single word; this one ${t.reason}. Put it in quotes.`, r);
+      problems.add('badTags', msg('tagNotWord', t.reason), r);
       bad = true;
       continue;
     }
@@ -463,9 +459,9 @@ function readTags(value: unknown, range: Range, problems: Problems): ParsedParts
       const r = ranges[index] ?? range;
       const tag = list[index] ?? '';
       if (issue.message === 'tagHasSpace') {
-        problems.add('tagHasSpace', `The tag "${tag}" contains a space: Anki separates tags by spaces. Write separate tags ([${tag.split(/[ \u3000]+/).filter((w) => w).join(', ')}]) or join the words with "_" or "-".`, r);
+        problems.add('tagHasSpace', msg('tagHasSpace', tag, tag.split(/[ \u3000]+/).filter((w) => w).join(', ')), r);
       } else {
-        problems.add('badTags', issue.message, r);
+        problems.add('badTags', msg(issue.message === 'tagEmpty' ? 'tagEmpty' : 'tagBadChars'), r);
       }
     }
   }
@@ -474,7 +470,7 @@ function readTags(value: unknown, range: Range, problems: Problems): ParsedParts
     const key = tag.normalize('NFC').toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.add('badTags', `Duplicate tag "${tag}"${first !== tag ? ` (same as "${first}": tags are case-insensitive in Anki)` : ''}: list each tag once.`, ranges[i] ?? range);
+      problems.add('badTags', first !== tag ? msg('duplicateTagCase', tag, first) : msg('duplicateTag', tag), ranges[i] ?? range);
       bad = true;
     } else {
       seen.set(key, tag);
@@ -485,8 +481,7 @@ function readTags(value: unknown, range: Range, problems: Problems): ParsedParts
 
 function readFields(value: unknown, range: Range, problems: Problems): ParsedParts['fields'] {
   if (!isMap(value)) {
-    const found = isSeq(value) ? 'a list' : 'a single value';
-    problems.add('notAMapping', `"fields" must be a mapping of field name to text (one "Name: text" line per field), not ${found}.`, range);
+    problems.add('notAMapping', msg(isSeq(value) ? 'fieldsIsList' : 'fieldsIsValue'), range);
     return undefined;
   }
   const entries: Array<{ name: string; value: string | undefined; keyRange: Range }> = [];
@@ -495,7 +490,7 @@ function readFields(value: unknown, range: Range, problems: Problems): ParsedPar
     const kRange = rangeOf(pair.key, range);
     const name = keyText(pair.key);
     if (name === undefined) {
-      problems.add('unknownField', 'Field names must be plain names.', kRange);
+      problems.add('unknownField', msg('fieldNamesPlain'), kRange);
       continue;
     }
     if (seen.has(name)) continue; // reported as a duplicate key
@@ -504,7 +499,7 @@ function readFields(value: unknown, range: Range, problems: Problems): ParsedPar
     if (!v.ok) {
       problems.add(
         'fieldNotScalar',
-        `The field "${name}" ${v.reason}. ${QUOTE_HINT}`,
+        msg('fieldNotText', name, v.reason),
         // From the field name to the value's end: anchors and tags sit in front of the value's own range.
         [kRange[0], Math.max(kRange[1], rangeOf(pair.value, kRange)[1])],
       );
@@ -531,7 +526,7 @@ function matchFields(
       const hint = closestName(e.name, fieldNames.filter((n) => !fields.entries.some((x) => x.name === n)));
       parts.problems.add(
         'unknownField',
-        `"${noteType}" notes have no field "${e.name}".${hint ? ` Did you mean "${hint}"?` : ''} Its fields are ${quoteList(fieldNames)}.`,
+        hint ? msg('noSuchFieldHint', noteType, e.name, hint, quoteList(fieldNames)) : msg('noSuchField', noteType, e.name, quoteList(fieldNames)),
         e.keyRange,
       );
     } else {
@@ -545,7 +540,7 @@ function matchFields(
     if (!byName.has(name) && !missingAllowed) {
       ok = false;
       const at = parts.keyRanges.fields ?? parts.mapRange;
-      parts.problems.add('missingField', `The field "${name}" is missing: every field of "${noteType}" must be listed (write "${name}:" with nothing after it for an empty field).`, at);
+      parts.problems.add('missingField', msg('missingField', name, noteType), at);
     }
     result.push([name, v ?? '']);
   }
@@ -556,7 +551,7 @@ function checkDeck(parts: ParsedParts): string | undefined {
   const deck = parts.deck;
   if (!deck) return undefined;
   const issues = deckNameIssues(deck.text);
-  for (const issue of issues) parts.problems.add(issue.code, issue.message, deck.range);
+  for (const issue of issues) parts.problems.add(issue.code, issue.msg, deck.range);
   return issues.length === 0 ? deck.text : undefined;
 }
 
@@ -576,12 +571,12 @@ export function parseNoteDocumentYaml(text: string, loaded: NoteSnapshot): Parse
   const { problems } = parts;
 
   if (parts.id && parts.id.text !== String(loaded.id)) {
-    problems.add('idChanged', `The id identifies the note and cannot be changed: set it back to ${loaded.id}. To create a new note, use "Anki: New Note".`, parts.id.range);
+    problems.add('idChanged', msg('idChanged', loaded.id), parts.id.range);
   }
   if (parts.noteType && parts.noteType.text !== loaded.noteType) {
     problems.add(
       'noteTypeChanged',
-      `The note type is read-only here: set it back to "${loaded.noteType}". To change a note's type, use Change Note Type in Anki (Browse ▸ Notes ▸ Change Note Type…); the file then reloads.`,
+      msg('noteTypeChanged', loaded.noteType),
       parts.noteType.range,
     );
   }
@@ -593,7 +588,7 @@ export function parseNoteDocumentYaml(text: string, loaded: NoteSnapshot): Parse
     if (target !== current && deckKey(target) === deckKey(current)) {
       problems.add(
         'badDeck',
-        `Deck names are case-insensitive in Anki: "${deck}" is the same deck as "${loaded.deck}", so this change would be ignored. Set it back to "${loaded.deck}"; to rename the deck, rename it in Anki.`,
+        msg('deckCaseOnly', deck, loaded.deck),
         parts.deck.range,
       );
     }
@@ -626,8 +621,8 @@ export function parseNewNoteDocument(
     const names = fieldNamesFor(noteType);
     if (!names) {
       const hint = noteTypeNames ? closestName(noteType, noteTypeNames) : undefined;
-      const list = noteTypeNames && noteTypeNames.length <= 30 ? ` The note types are ${quoteList(noteTypeNames)}.` : '';
-      problems.add('unknownNoteType', `There is no note type "${noteType}" in Anki.${hint ? ` Did you mean "${hint}"?` : ''}${list}`, parts.noteType.range);
+      const first = hint ? msg('noNoteTypeHint', noteType, hint) : msg('noNoteType', noteType);
+      problems.add('unknownNoteType', noteTypeNames && noteTypeNames.length <= 30 ? msg('twoSentences', first, msg('noteTypesAre', quoteList(noteTypeNames))) : first, parts.noteType.range);
     } else {
       fields = matchFields(parts, names, noteType, true);
     }

@@ -1,4 +1,5 @@
 // The note as the editor sees it (pure: no `vscode` import).
+import type { Message } from '../messages';
 import type { CardId, NoteId } from '../anki/api';
 
 /** A note as loaded from Anki: everything the YAML document shows plus what conflict checks need. */
@@ -51,7 +52,10 @@ export interface DocumentProblem {
     | 'badDeck'
     /** New-note documents only: the chosen note type does not exist. */
     | 'unknownNoteType';
+  /** English, for logs and tests. */
   message: string;
+  /** What to tell the user (the glue localizes it); problems of the document parser always have it. */
+  msg?: Message;
   line: number;
   column: number;
   /** Optional end position (1-based, exclusive) for a range. */

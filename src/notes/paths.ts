@@ -13,6 +13,7 @@
 // Glue code must build URIs from these paths with `Uri.from({ scheme: 'anki', path })` / `uri.with({ path })`
 // and read them back from `uri.path`, never by concatenating strings into `Uri.parse` (`#` and `?` are
 // legal in deck names and are kept readable here).
+import { msg, type Message } from '../messages';
 import { htmlToText } from './plainText';
 
 import type { NoteId } from '../anki/api';
@@ -24,7 +25,7 @@ export type ParsedPath =
   | { kind: 'note'; deck: string; noteId: NoteId; label: string }
   /** A `.yaml` file without a trailing id in a deck folder: a new note being created. `name` is the file name without `.yaml`. */
   | { kind: 'newNote'; deck: string; name: string }
-  | { kind: 'invalid'; reason: string };
+  | { kind: 'invalid'; reason: Message };
 
 export const NOTE_FILE_EXTENSION = '.yaml';
 export const MAX_LABEL_LENGTH = 40;
@@ -81,35 +82,35 @@ export function parsePath(path: string): ParsedPath {
   if (p === '') return { kind: 'root' };
   const segments = p.split('/');
   for (const s of segments) {
-    if (s === '') return { kind: 'invalid', reason: `The path "${path}" contains an empty folder name.` };
-    if (s === '.' || s === '..') return { kind: 'invalid', reason: `The path "${path}" contains "${s}".` };
+    if (s === '') return { kind: 'invalid', reason: msg('pathEmptyFolder', path) };
+    if (s === '.' || s === '..') return { kind: 'invalid', reason: msg('pathDots', path, s) };
   }
   const last = segments[segments.length - 1] ?? '';
   const isFile = last.endsWith(NOTE_FILE_EXTENSION);
   const deckSegments = isFile ? segments.slice(0, -1) : segments;
   if (deckSegments.length === 0) {
-    return { kind: 'invalid', reason: 'Notes live inside a deck folder, not at the top level.' };
+    return { kind: 'invalid', reason: msg('pathTopLevel') };
   }
   const components = deckSegments.map(decodeSegment);
   for (let i = 0; i < components.length; i++) {
     const c = components[i] ?? '';
     if (c.includes(DECK_SEPARATOR)) {
-      return { kind: 'invalid', reason: `The folder name "${c}" contains "::"; make one folder per deck level instead.` };
+      return { kind: 'invalid', reason: msg('folderHasColons', c) };
     }
     if (i < components.length - 1 && c.endsWith(':')) {
-      return { kind: 'invalid', reason: `The folder name "${c}" ends with ":", which cannot be followed by a sub-deck.` };
+      return { kind: 'invalid', reason: msg('folderEndsColon', c) };
     }
   }
   const deck = components.join(DECK_SEPARATOR);
   if (!isFile) return { kind: 'deck', deck };
   const stem = last.slice(0, -NOTE_FILE_EXTENSION.length);
-  if (stem === '') return { kind: 'invalid', reason: 'The file name is empty.' };
+  if (stem === '') return { kind: 'invalid', reason: msg('fileNameEmpty') };
   const m = /^(.*)\.(\d+)$/s.exec(stem);
   if (m) {
     const digits = m[2] ?? '';
     const noteId = Number(digits);
     if (!Number.isSafeInteger(noteId) || noteId <= 0) {
-      return { kind: 'invalid', reason: `"${digits}" is not a valid note id.` };
+      return { kind: 'invalid', reason: msg('badNoteId', digits) };
     }
     return { kind: 'note', deck, noteId, label: m[1] ?? '' };
   }

@@ -76,11 +76,9 @@ export function diffText(a: string, b: string): Array<{ start: number; end: numb
       trimmed(aStart, aStart + (al[k] as string).length, bStart, bStart + (bl[k] as string).length);
     }
   } else {
-    const aStart = as[p] ?? a.length;
-    const aEnd = p + aMid < al.length ? (as[p + aMid] as number) : a.length;
-    const bStart = bs[p] ?? b.length;
-    const bEnd = p + bMid < bl.length ? (bs[p + bMid] as number) : b.length;
-    trimmed(aStart, aEnd, bStart, bEnd);
+    // Lines added or removed: one edit of the changed region, found by the common prefix and suffix of the texts
+    // (a region of whole lines would miss the line break before lines removed at the end: "\n" → "").
+    trimmed(0, a.length, 0, b.length);
   }
   return out;
 }

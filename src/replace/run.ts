@@ -5,6 +5,7 @@
 // whose first card the query did not match; +1 `modelTemplates` only when a replacement would remove every
 // cloze deletion of a note (to learn whether its note type is a Cloze type). Saving is the saver's batch:
 // 2 requests (conflict check, one `multi` with every change and the verification).
+import type { Message } from '../messages';
 import type { AnkiApi, CardId, NoteId, NoteInfo } from '../anki/api';
 import { actions, parseOutcome, parseOutcomes, type TypedAction } from '../anki/actions';
 import { AnkiConnectError } from '../anki/errors';
@@ -142,7 +143,7 @@ export interface ReplaceResult {
   replacements: number;
   /** Notes saved. */
   saved: number;
-  failed: Array<{ id: NoteId; reason: string }>;
+  failed: Array<{ id: NoteId; reason: string; msg?: Message }>;
 }
 
 /** Save requests for (some of) the plan's changes, each based on the snapshot it was planned from. */
@@ -159,7 +160,7 @@ export function resultOf(plan: ReplacePlan, reqs: readonly SaveRequest[], outcom
   outcomes.forEach((o, i) => {
     const id = reqs[i]?.noteId ?? 0;
     if (o.kind === 'saved') saved++;
-    else failed.push({ id, reason: o.message });
+    else failed.push({ id, reason: o.message, msg: o.msg });
   });
   return { notes: plan.changes.length, replacements: plan.replacements, saved, failed };
 }

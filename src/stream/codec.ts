@@ -8,6 +8,7 @@
 // - no `id`: a new note (parsed as a "New Note" document);
 // - an `id` that belongs to no note of the document, or a second block with the same id: an error.
 // A note whose block was removed is left untouched in Anki.
+import { formatMessage, msg, type Message } from '../messages';
 import type { NoteId } from '../anki/api';
 import { parseNewNoteDocument, parseNoteDocument, renderNote } from '../notes/document';
 import type { DocumentProblem, EditedNote, NewNoteDraft, NoteSnapshot } from '../notes/model';
@@ -96,9 +97,9 @@ export function parseStream(text: string, ctx: StreamContext): ParsedStream {
   const blocks: BlockResult[] = [];
   for (const block of splitStream(text)) {
     const m = ID_LINE.exec(block.text);
-    const problem = (message: string, code: DocumentProblem['code'] = 'idChanged'): DocumentProblem => {
+    const problem = (said: Message, code: DocumentProblem['code'] = 'idChanged'): DocumentProblem => {
       const line = m ? block.text.slice(0, m.index).split('\n').length : 1;
-      return { code, message, line: block.lineOffset + line, column: 1 };
+      return { code, message: formatMessage(said), msg: said, line: block.lineOffset + line, column: 1 };
     };
     if (!m) {
       const r = parseNewNoteDocument(block.text, ctx.fieldNamesFor);
@@ -112,15 +113,13 @@ export function parseStream(text: string, ctx: StreamContext): ParsedStream {
         kind: 'invalid',
         block,
         problems: [
-          problem(
-            `Note ${m[1] ?? ''} is not one of the notes of this document (${ctx.query}): remove this block, or remove its "id:" line to add it as a new note.`,
-          ),
+          problem(msg('streamForeignNote', m[1] ?? '', ctx.query)),
         ],
       });
       continue;
     }
     if (seen.has(id)) {
-      blocks.push({ kind: 'invalid', block, id, problems: [problem(`Note ${id} already has a block above: each note can appear once. Remove one of them.`)] });
+      blocks.push({ kind: 'invalid', block, id, problems: [problem(msg('streamDuplicateNote', id))] });
       continue;
     }
     seen.add(id);

@@ -4,6 +4,7 @@
 // same save (one `multi` of addNote + one read); the report names each new id with its block, so the glue can
 // write the `id:` lines back into the document. Notes a document added are remembered: a block that is such a
 // note again without its `id:` (the line was undone or deleted) is refused rather than added twice.
+import { formatMessage, MessageError, msg, type Message } from '../messages';
 import type { AnkiApi, NoteId } from '../anki/api';
 import type { CreateOutcome } from '../core/fsEngine';
 import { baseOf, type SaveOutcome, type SaveRequest } from '../core/saver';
@@ -24,7 +25,7 @@ export interface StreamDoc {
 export type BlockOutcome =
   | { kind: 'saved'; block: StreamBlock; id: NoteId }
   | { kind: 'created'; block: StreamBlock; id: NoteId }
-  | { kind: 'failed'; block: StreamBlock; id?: NoteId; message: string }
+  | { kind: 'failed'; block: StreamBlock; id?: NoteId; message: string; msg: Message }
   /** `saveOnly`: a problem only a save finds (the editing help's checks of the block show the others as you type). */
   | { kind: 'invalid'; block: StreamBlock; problems: DocumentProblem[]; saveOnly?: boolean };
 
@@ -87,7 +88,7 @@ export class StreamEngine {
 
   async write(query: string, text: string): Promise<WriteReport> {
     const doc = this.docs.get(query);
-    if (!doc) throw new Error(`The document of ${query} is not loaded: reopen it.`);
+    if (!doc) throw new MessageError(msg('streamNotLoaded', query));
     // Field names of the note types that new-note blocks name (usually none).
     const names = new Map<string, readonly string[] | undefined>();
     const wanted = [...text.matchAll(/^noteType:[ \t]*(.+?)[ \t]*$/gm)].map((m) => m[1] as string);
@@ -113,7 +114,8 @@ export class StreamEngine {
             problems: [
               {
                 code: 'missingKey',
-                message: `This block is note ${again}, which an earlier save of this document added, without its "id:" line: put "id: ${again}" back (or remove the block) so that it is not added twice. Nothing was sent.`,
+                message: formatMessage(msg('streamBlockAddedEarlier', again)),
+                msg: msg('streamBlockAddedEarlier', again),
                 line: b.block.lineOffset + 1,
                 column: 1,
               },
@@ -134,7 +136,7 @@ export class StreamEngine {
           doc.bases.set(b.id, o.note);
           outcomes.push({ kind: 'saved', block: b.block, id: b.id });
         } else {
-          outcomes.push({ kind: 'failed', block: b.block, id: b.id, message: o?.message ?? 'no outcome' });
+          outcomes.push({ kind: 'failed', block: b.block, id: b.id, message: o?.message ?? 'no outcome', msg: o?.msg ?? msg('noOutcome') });
         }
       });
     }
@@ -151,7 +153,8 @@ export class StreamEngine {
           created.push({ id: o.id, block: b.block });
           outcomes.push({ kind: 'created', block: b.block, id: o.id });
         } else {
-          outcomes.push({ kind: 'failed', block: b.block, message: o?.message ?? 'no outcome' });
+          const m = o?.kind === 'failed' ? o.msg : msg('noResult');
+          outcomes.push({ kind: 'failed', block: b.block, message: formatMessage(m), msg: m });
         }
       });
     }

@@ -1,7 +1,7 @@
 // The Decks view: deck hierarchy with counts, each deck's notes in pages, drag-and-drop moves.
+import { errorText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
-import { describeAnkiError } from '../anki/errors';
 import { DECKS_TREE_MIME, Views } from '../constants';
 import { isConnectionFailure } from '../core/connection';
 import { parentDeckName } from '../core/deckTree';
@@ -144,7 +144,7 @@ export class DecksView
       const info: InfoElement = {
         kind: 'info',
         key: `error:${el.name}`,
-        text: vscode.l10n.t('Could not list the notes: {0}', describeAnkiError(e).message),
+        text: vscode.l10n.t('Could not list the notes: {0}', errorText(e)),
         parentDeck: el.name,
         error: true,
       };
@@ -184,8 +184,7 @@ export class DecksView
             this.setMessage(undefined);
           } catch (e) {
             // Connection problems: the welcome view (context key ankiFiles.connection) explains them.
-            const msg = describeAnkiError(e).message;
-            this.setMessage(isConnectionFailure(e) ? undefined : vscode.l10n.t('Could not list the decks: {0}', msg));
+            this.setMessage(isConnectionFailure(e) ? undefined : vscode.l10n.t('Could not list the decks: {0}', errorText(e)));
           }
         })(),
       ).finally(() => {
@@ -268,7 +267,7 @@ export class DecksView
     try {
       await this.withProgress(this.listing.loadMore(deck, this.session.pageSize));
     } catch (e) {
-      if (!isConnectionFailure(e)) this.setMessage(vscode.l10n.t('Could not load more notes: {0}', describeAnkiError(e).message));
+      if (!isConnectionFailure(e)) this.setMessage(vscode.l10n.t('Could not load more notes: {0}', errorText(e)));
     }
     this.emitter.fire(this.deckElement(deck));
   }
@@ -390,8 +389,7 @@ export class DecksView
       );
       this.emitter.fire();
     } catch (e) {
-      const msg = describeAnkiError(e).message;
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not move the notes to "{0}": {1}', deck, msg));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not move the notes to "{0}": {1}', deck, errorText(e)));
       if (!isConnectionFailure(e)) await this.refresh();
     }
   }

@@ -1,7 +1,7 @@
 // The Search Results view: every hit of a query, rendered like the Decks view's notes, in pages.
+import { errorText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
-import { describeAnkiError } from '../anki/errors';
 import { Commands, ContextKeys, Views } from '../constants';
 import type { PagedNotes } from '../core/listing';
 import { resolveDecks, type SearchEngine } from '../core/search';
@@ -89,7 +89,7 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
       });
       this.error = undefined;
     } catch (e) {
-      this.error = describeAnkiError(e).message;
+      this.error = errorText(e);
     }
   }
 

@@ -2,6 +2,7 @@
 // Requests: `getTags` (1) plus ONE `multi` of `findNotes` for the counts of the shown level (the top level when
 // loaded, a node's children when it is expanded). Reloads on Refresh, on connection, and after collection
 // changes made through the extension (only while visible; otherwise when it becomes visible).
+import { errorText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { AnkiApi } from '../anki/api';
 import { actions, parseOutcome } from '../anki/actions';
@@ -80,7 +81,7 @@ export class TagsView implements vscode.TreeDataProvider<El>, vscode.Disposable 
       this.counts.clear();
       await this.countNodes(this.roots);
     } catch (e) {
-      this.error = describeAnkiError(e).message;
+      this.error = errorText(e);
       if (this.session.state.kind !== 'connected') this.roots = undefined;
     }
     this.emitter.fire(undefined);

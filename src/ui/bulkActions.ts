@@ -1,6 +1,7 @@
 // Bulk actions on a selection of notes in the Decks and Search Results views (glue): Add Tags…, Remove
 // Tags…, Move to Deck…, Delete Notes…, Open as One Document. Every change goes through the engine
 // (src/bulk/run.ts); commands are scriptable with `{ noteIds, … }` (see README "Bulk actions").
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import type { CardId, NoteId } from '../anki/api';
 import { describeAnkiError } from '../anki/errors';
@@ -384,7 +385,7 @@ export function registerBulkActions(deps: BulkActionDeps): vscode.Disposable[] {
         const msg = describeAnkiError(e).message;
         log.error(`${name}: ${msg}`);
         if (scripted) throw e instanceof Error ? e : new Error(msg);
-        void vscode.window.showErrorMessage(`${name}: ${msg}`);
+        void vscode.window.showErrorMessage(`${name}: ${errorText(e)}`);
         return undefined;
       }
     });

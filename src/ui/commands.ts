@@ -1,5 +1,6 @@
 // Every command of the manifest. Each one is always registered; commands that need Anki first make sure it
 // answers and otherwise explain what is wrong (with the action that fixes it) instead of failing obscurely.
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { describeAnkiError } from '../anki/errors';
@@ -99,10 +100,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   const fail = (what: string, e: unknown): void => {
-    const msg = describeAnkiError(e).message;
-    session.log.error(`${what}: ${msg}`);
+    session.log.error(`${what}: ${describeAnkiError(e).message}`);
     const showLog = t('Show Log');
-    void vscode.window.showErrorMessage(`${what}: ${msg}`, showLog).then((c) => {
+    void vscode.window.showErrorMessage(`${what}: ${errorText(e)}`, showLog).then((c) => {
       if (c === showLog) session.log.show();
     });
   };

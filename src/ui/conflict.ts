@@ -4,6 +4,7 @@
 //   seen first, so the conflict guard lets it through), then the editor reloads what Anki now has;
 // - Take Anki's: the editor reverts to Anki's version.
 // Neither goes through VS Code's own save, so its "the content of the file is newer" dialog never comes up.
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import { ANKI_CURRENT_SCHEME, type AnkiFileSystem } from '../fs/index';
 import { Commands, SCHEME } from '../constants';
@@ -65,9 +66,8 @@ export function registerConflictCommands({ session, fs }: ConflictDeps): vscode.
       await engine.compareBase(uri.path); // Anki's current version, seen: the save below replaces it knowingly
       await fs.provider.writeFile(uri, encoder.encode(text), { create: false, overwrite: true });
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      session.log.warn(`Keep Mine ${uri.path}: ${msg}`);
-      void vscode.window.showErrorMessage(t('Your version was not saved: {0}', msg));
+      session.log.warn(`Keep Mine ${uri.path}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(t('Your version was not saved: {0}', errorText(e)));
       return;
     }
     session.log.info(`Keep Mine: ${uri.path} saved over Anki's version.`);
@@ -85,8 +85,7 @@ export function registerConflictCommands({ session, fs }: ConflictDeps): vscode.
     try {
       await engine.compareBase(uri.path); // fresh: the editor reloads Anki's version as it is now
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      void vscode.window.showErrorMessage(t('Could not read Anki\'s version: {0}', msg));
+      void vscode.window.showErrorMessage(t('Could not read Anki\'s version: {0}', errorText(e)));
       return;
     }
     session.log.info(`Take Anki's: ${uri.path} reverted to Anki's version.`);

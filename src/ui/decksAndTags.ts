@@ -5,6 +5,7 @@
 //   executeCommand('ankiFiles.renameTag', { from, to })             → TagCommandResult
 //   executeCommand('ankiFiles.removeTag', { tag, confirm?: false })  → TagCommandResult
 // Each resolves to `undefined` when the user cancels, `{ ok: false, reason }` when it was refused (nothing written).
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { actions, parseOutcomes } from '../anki/actions';
@@ -113,7 +114,7 @@ export function registerDecksAndTags(deps: DecksAndTagsDeps): DecksAndTagsHandle
   const failed = (what: string, e: unknown, silent: boolean): Refused => {
     const msg = e instanceof FsEngineError ? e.message : describeAnkiError(e).message;
     session.log.error(`${what}: ${msg}`);
-    if (!silent) void vscode.window.showErrorMessage(`${what}: ${msg}`);
+    if (!silent) void vscode.window.showErrorMessage(`${what}: ${errorText(e)}`);
     return { ok: false, reason: `${what}: ${msg}` };
   };
 

@@ -7,6 +7,7 @@
 // saves reach the saver together and are sent as one batch. Before the preview, the note store is primed with
 // the versions the edits were computed from, so opening the documents costs no request and every save is
 // conflict-checked against exactly what was previewed.
+import { errorText, localize } from './messages';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { NoteId } from '../anki/api';
@@ -215,7 +216,8 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
       return;
     }
     const showLog = t('Show Log');
-    const first = result.failed[0]?.reason ?? '';
+    const f0 = result.failed[0];
+    const first = f0 ? (f0.msg ? localize(f0.msg) : f0.reason) : '';
     void vscode.window
       .showWarningMessage(t('{0} {1} notes were not saved, e.g. {2}', summary, result.failed.length, first), showLog)
       .then((c) => {
@@ -337,8 +339,8 @@ export function registerFindReplace(deps: FindReplaceDeps): vscode.Disposable[] 
         return undefined;
       }
       session.reportFailure(e);
-      const msg = t('Find and Replace failed: {0}', describeAnkiError(e).message);
-      log.error(msg);
+      const msg = t('Find and Replace failed: {0}', errorText(e));
+      log.error(`Find and Replace failed: ${describeAnkiError(e).message}`);
       void vscode.window.showErrorMessage(msg);
       if (scripted) throw new Error(msg);
       return undefined;

@@ -1,6 +1,8 @@
 // Glue of the save history (src/journal): Undo Last Save / Undo Save… / Redo Last Save, Show Note History
 // (diff of a saved version against the editor, Restore This Version), and the report of a save a crash may
 // have interrupted. The logic is in src/journal; this module asks, shows and words.
+import { errorText } from './messages';
+import { localize } from './messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { Commands, ContextKeys, SCHEME } from '../constants';
@@ -151,9 +153,8 @@ export function registerHistory(deps: HistoryDeps): vscode.Disposable[] {
   };
 
   const fail = (what: string, e: unknown): void => {
-    const msg = e instanceof Error ? e.message : String(e);
-    log.error(`${what}: ${msg}`);
-    void vscode.window.showErrorMessage(`${what}: ${msg}`);
+    log.error(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`${what}: ${errorText(e)}`);
   };
 
   /** Scripted result: `{ restored, skipped: [{ id, reason }] }` (plus details). */
@@ -241,7 +242,7 @@ export function registerHistory(deps: HistoryDeps): vscode.Disposable[] {
     if (scriptedArg) {
       const v = typeof scriptedArg.open === 'number' ? list[scriptedArg.open] : undefined;
       if (v) await openDiff(uri, id, v);
-      return list.map((x) => ({ at: x.at, batch: x.batchId, side: x.side, kind: x.kind, changes: x.changes, text: renderVersion(id, x.state) }));
+      return list.map((x) => ({ at: x.at, batch: x.batchId, side: x.side, kind: x.kind, changes: x.changes.map(localize), text: renderVersion(id, x.state) }));
     }
     if (list.length === 0) {
       void vscode.window.showInformationMessage(t('Anki Files has not saved this note yet: it has no history.'));
@@ -254,7 +255,7 @@ export function registerHistory(deps: HistoryDeps): vscode.Disposable[] {
       description:
         (i === 0 ? t('newest') + ' · ' : '') +
         (v.side === 'before' ? t('before the save') : v.kind === 'undo' ? t('restored by undo') : v.kind === 'redo' ? t('restored by redo') : t('saved')) +
-        (v.changes.length > 0 ? ` · ${v.changes.join(', ')}` : ''),
+        (v.changes.length > 0 ? ` · ${v.changes.map(localize).join(', ')}` : ''),
       detail: shortLabel(v.state.fields[0]?.[1] ?? '', 80) + (v.label !== undefined ? ` — ${v.label}` : ''),
       buttons: [restoreButton],
       v,

@@ -3,6 +3,7 @@
 // editor would write at the cursor, inside the field's value, keeping the YAML valid (src/notes/fieldEdit.ts).
 // Nothing is uploaded before the user chose the file (dialog, command argument) or dropped it; a failed upload
 // leaves the text unchanged and says why.
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import { describeAnkiError } from '../anki/errors';
 import { Commands, SCHEME, SettingDefaults, Settings } from '../constants';
@@ -116,7 +117,7 @@ export function registerMedia(deps: MediaDeps): vscode.Disposable[] {
       try {
         names = await session.client.getMediaFilesNames();
       } catch (e) {
-        void vscode.window.showErrorMessage(t("Could not list Anki's media folder: {0}", describeAnkiError(e).message));
+        void vscode.window.showErrorMessage(t("Could not list Anki's media folder: {0}", errorText(e)));
         return undefined;
       }
       if (names.length === 0) {

@@ -1,4 +1,5 @@
 // "Anki: Search Notes…": a QuickPick that runs Anki queries as you type.
+import { errorText } from './messages';
 import * as vscode from 'vscode';
 import type { NoteId } from '../anki/api';
 import { RECENT_QUERIES_MAX, SEARCH_DEBOUNCE_MS, SEARCH_PREVIEW_LIMIT, STATE_RECENT_QUERIES } from '../constants';
@@ -69,7 +70,7 @@ export function outcomeItems(outcome: Exclude<SearchOutcome, { kind: 'stale' }>)
     case 'invalid':
       return [{ kind2: 'message', label: `$(error) ${t('Anki cannot run this search')}`, detail: outcome.message, alwaysShow: true }];
     case 'error':
-      return [{ kind2: 'message', label: `$(warning) ${t('Search failed')}`, detail: outcome.message, alwaysShow: true }];
+      return [{ kind2: 'message', label: `$(warning) ${t('Search failed')}`, detail: errorText(outcome.error), alwaysShow: true }];
   }
 }
 

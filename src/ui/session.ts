@@ -1,4 +1,5 @@
 // The AnkiSession implementation: client from settings + SecretStorage, request log, connection state.
+import { localize } from './messages';
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId, NoteInfo } from '../anki/api';
 import { AnkiClient, type RequestEvent } from '../anki/client';
@@ -203,7 +204,7 @@ export class Session implements AnkiSession, vscode.Disposable {
 
   reportFailure(error: unknown): void {
     const d = describeAnkiError(error);
-    this.apply({ type: 'failure', kind: d.kind, message: d.message });
+    this.apply({ type: 'failure', kind: d.kind, message: localize(d.msg) });
   }
 
   /** Probes AnkiConnect (`version`). Concurrent calls share one probe. */
@@ -240,7 +241,7 @@ export class Session implements AnkiSession, vscode.Disposable {
     let next = transition(before, event);
     // A probe that failed at request level (e.g. 'unknown') still has to leave the spinner.
     if (event.type === 'failure' && next.kind === 'connecting') {
-      next = { kind: 'error', message: event.message || 'AnkiConnect did not answer as expected.' };
+      next = { kind: 'error', message: event.message || vscode.l10n.t('AnkiConnect did not answer as expected.') };
     }
     if (sameState(before, next)) return;
     this.stateValue = next;

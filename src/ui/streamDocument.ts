@@ -1,7 +1,7 @@
 // "Open as One Document": every note of a search in one YAML stream (`anki-search:` documents). Saving sends
 // only the changed blocks as one batch; each block's problem or failure is a diagnostic at that block.
+import { errorText, localize, problemText } from './messages';
 import * as vscode from 'vscode';
-import { describeAnkiError } from '../anki/errors';
 import { deckQuery } from '../anki/query';
 import { Commands, SettingDefaults, Settings } from '../constants';
 import type { AnkiFileSystem } from '../fs/index';
@@ -100,13 +100,13 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
           for (const p of o.problems) {
             const start = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
             const end = p.endLine !== undefined ? new vscode.Position(p.endLine - 1, Math.max(0, (p.endColumn ?? 1) - 1)) : start.translate(0, 1);
-            const d = new vscode.Diagnostic(new vscode.Range(start, end), p.message, vscode.DiagnosticSeverity.Error);
+            const d = new vscode.Diagnostic(new vscode.Range(start, end), problemText(p), vscode.DiagnosticSeverity.Error);
             d.source = 'Anki Files';
             diags.push(d);
           }
         } else if (o.kind === 'failed') {
           const line = o.block.lineOffset;
-          const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 80), o.message, vscode.DiagnosticSeverity.Error);
+          const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 80), localize(o.msg), vscode.DiagnosticSeverity.Error);
           d.source = 'Anki Files';
           diags.push(d);
         }
@@ -132,7 +132,7 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
       }
       if (failed.length > 0) {
         throw vscode.FileSystemError.Unavailable(
-          t('{0} note(s) saved; {1} not saved (underlined at their blocks; the document keeps your text), e.g. {2}', saved, failed.length, failed[0]?.message ?? ''),
+          t('{0} note(s) saved; {1} not saved (underlined at their blocks; the document keeps your text), e.g. {2}', saved, failed.length, failed[0] ? localize(failed[0].msg) : ''),
         );
       }
     },
@@ -182,7 +182,7 @@ export function registerStreamDocuments(deps: StreamDocumentDeps): vscode.Dispos
       const msg =
         e instanceof TooManyNotesError
           ? t('{0} notes match {1}; one document holds at most {2} (setting ankiFiles.maxNotesPerDocument). Narrow the search.', e.count, query, e.limit)
-          : t('Could not open {0} as one document: {1}', query, describeAnkiError(e).message);
+          : t('Could not open {0} as one document: {1}', query, errorText(e));
       log.warn(msg);
       void vscode.window.showErrorMessage(msg);
       if (scripted) throw new Error(msg);

@@ -2,6 +2,7 @@
 // problems found in the sample collection match what the collection holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnkiClient } from '../../src/anki/client';
+import { AnkiConnectError } from '../../src/anki/errors';
 import { CollectionCache } from '../../src/lint/ankiContext';
 import { checkNotes } from '../../src/lint/checkNotes';
 import { startTestServer, type TestServer } from '../server';
@@ -33,6 +34,26 @@ describe('CollectionCache', () => {
     srv.stats.reset();
     await cache.refresh();
     expect(srv.stats.requests).toBe(2);
+  });
+
+  it('the 2023 add-on (no findModelsByName) gives the same note types; a failed entry is AnkiConnect\'s error, not a text of ours', async () => {
+    const old = await startTestServer({ port: 0, latency: 'none', notes: 50, seed: 7, addon: '2023' });
+    try {
+      const oldClient = new AnkiClient({ url: old.url });
+      const facts = await new CollectionCache(() => oldClient).get();
+      expect(facts.noteTypes.get('Cloze')).toMatchObject({ isCloze: true, fields: ['Text', 'Back Extra'] });
+      expect(facts.noteTypes.get('Basic')).toMatchObject({ isCloze: false, fields: ['Front', 'Back'] });
+    } finally {
+      await old.close();
+    }
+    await srv.faults.failMultiEntry(2, 'collection is not available');
+    const e = await new CollectionCache(() => client).get().then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    await srv.faults.clear();
+    expect(e).toBeInstanceOf(AnkiConnectError);
+    expect((e as AnkiConnectError).isNoCollection).toBe(true);
   });
 
   it('hover facts: notes per tag and deck, media bytes; each fetched once', async () => {

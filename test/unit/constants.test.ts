@@ -50,6 +50,20 @@ describe('package.json ↔ src/constants.ts', () => {
     }
   });
 
+  it('every context-menu item is shown only on our views or our documents', () => {
+    const menus = c.menus as Record<string, Array<{ command: string; when?: string }>>;
+    const ours = /^(view == ankiFiles\.\w+|view =~ \/\^ankiFiles\\\.\/)( &&|$)/;
+    for (const [where, items] of Object.entries(menus)) {
+      for (const m of items) {
+        const when = m.when ?? '';
+        if (where.startsWith('view/')) expect(when, `${where} ${m.command}`).toMatch(ours);
+        else if (where.startsWith('editor/') || where.startsWith('explorer/')) expect(when, `${where} ${m.command}`).toMatch(/^resourceScheme == anki( &&|$)/);
+        else if (where === 'commandPalette') continue; // the palette is not a context menu: any of our commands may be in it
+        else throw new Error(`menu ${where} is not checked by this test: add its rule`);
+      }
+    }
+  });
+
   it('every image the README shows is shipped in the VSIX (.vscodeignore allowlist), so the extension page is not broken', () => {
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     const allow = readFileSync(new URL('.vscodeignore', root), 'utf8').split('\n').map((l) => l.trim());

@@ -1,6 +1,8 @@
 // "Anki: Check Notes…" (glue): the field checks over a deck (Decks view context menu), an Anki query (palette)
 // or `executeCommand('ankiFiles.checkNotes', { query })`, listed in the Problems panel on the notes' anki: URIs.
 // Resolves to `{ notes, problems }` (notes checked; one entry per problem).
+import { errorText } from '../messages';
+import { describeAnkiError } from '../../anki/errors';
 import * as vscode from 'vscode';
 import { deckQuery } from '../../anki/query';
 import { Commands } from '../../constants';
@@ -133,8 +135,8 @@ export function registerCheckNotes(
         return await run(arg);
       } catch (e) {
         session.reportFailure(e);
-        const msg = e instanceof Error ? e.message : String(e);
-        session.log.error(`Check Notes failed: ${msg}`);
+        const msg = errorText(e);
+        session.log.error(`Check Notes failed: ${describeAnkiError(e).message}`);
         void vscode.window.showErrorMessage(t('Check Notes failed: {0}', msg));
         throw e;
       }

@@ -1,11 +1,13 @@
 // User-facing texts of the editing help (the pure checks return codes + arguments).
 import * as vscode from 'vscode';
 import type { FixKind, LintProblem } from '../../lint/lint';
+import { localize } from '../messages';
 
 const t = vscode.l10n.t;
 
 /** The diagnostic message of a problem: the parser's own (the save's) message, or ours by code. */
 export function problemMessage(p: LintProblem): string {
+  if (p.msg !== undefined) return localize(p.msg);
   if (p.message !== undefined) return p.message;
   const a = (i: number): string => p.args[i] ?? '';
   switch (p.code) {

@@ -1,5 +1,6 @@
 // The card preview beside the note editor (glue): follows the active `anki:` editor, renders its unsaved text
 // with our template renderer (src/template), shows it in a webview that loads nothing from the network.
+import { errorText, problemText } from '../messages';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { z } from 'zod';
@@ -69,7 +70,7 @@ function strings(): PageStrings {
   };
 }
 
-const problemText = (p: DocumentProblem): string => t('Line {0}: {1}', p.line, p.message);
+const problemLine = (p: DocumentProblem): string => t('Line {0}: {1}', p.line, problemText(p));
 
 class CardPreview implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -278,12 +279,12 @@ class CardPreview implements vscode.Disposable {
       }
     } catch (e) {
       this.deps.session.reportFailure(e);
-      return this.showProblem(key, fallbackTitle, t('Could not read the note type from Anki: {0}', describeAnkiError(e).message));
+      return this.showProblem(key, fallbackTitle, t('Could not read the note type from Anki: {0}', errorText(e)));
     }
     this.deps.session.reportSuccess();
     if (!noteType || !content) {
       const p = problems[0];
-      return this.showProblem(key, fallbackTitle, p ? t('This document has a problem, so the preview shows its last good version. {0}', problemText(p)) : t('Nothing to preview.'));
+      return this.showProblem(key, fallbackTitle, p ? t('This document has a problem, so the preview shows its last good version. {0}', problemLine(p)) : t('Nothing to preview.'));
     }
 
     const entries = cardEntries(noteType, content);
@@ -309,7 +310,7 @@ class CardPreview implements vscode.Disposable {
         }
       } catch (e) {
         this.deps.session.reportFailure(e);
-        banner = t("Could not get Anki's rendering: {0}", describeAnkiError(e).message);
+        banner = t("Could not get Anki's rendering: {0}", errorText(e));
       }
     }
 

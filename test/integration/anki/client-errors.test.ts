@@ -117,6 +117,7 @@ describe('API key', () => {
     expect(describeAnkiError(e)).toEqual({
       kind: 'apiKey',
       message: 'AnkiConnect requires an API key: set the key from AnkiConnect\'s config ("apiKey") in this extension.',
+      msg: { code: 'apiKeyRequired', args: [] },
     });
   });
 

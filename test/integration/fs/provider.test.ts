@@ -368,7 +368,7 @@ describe.each(ADDON_BUILDS)('add-on %s', (addon) => {
     });
 
     it.each([
-      ['duplicate', (d: string) => d.replace(/Front:.*/, 'Front: Hello'), /duplicate/],
+      ['duplicate', (d: string) => d.replace(/Front:.*/, 'Front: Hello'), /same Front already exists \(Anki treats it as a duplicate\)\. Change Front, or find the existing note with "Anki: Search Notes…"/],
       ['empty', (d: string) => d.replace(/Front:.*/, 'Front: ""'), /first field \(Front\) is empty/],
       ['cloze in a Basic note', (d: string) => d.replace(/Front:.*/, 'Front: "{{c1::x}}"'), /cloze problem/],
       ['missing deck', (d: string) => d.replace(`deck: ${DECK}`, 'deck: Nope').replace(/Front:.*/, 'Front: q'), /deck "Nope" does not exist in Anki/],

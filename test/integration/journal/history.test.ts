@@ -1,6 +1,7 @@
 // The save journal, undo/redo and crash recovery through the real engine against the test server over real
 // HTTP: request counts, what the journal holds, conflicts, crashes at the two hook points (a child process
 // SIGKILLed there), added and deleted notes.
+import { formatMessage } from '../../../src/messages';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -270,7 +271,7 @@ describe('a note history', () => {
     const records = await Promise.all(entries.map(async (e) => ({ rec: (await journal.readBatch(e.id)) as NonNullable<Awaited<ReturnType<typeof journal.readBatch>>>, outcome: e.outcome })));
     const versions = noteVersions(ids[0] as number, records);
     expect(versions.map((v) => v.state.fields[1]?.[1])).toEqual(['v3', 'v2', 'v1', 'colour 0']);
-    expect(versions.map((v) => v.changes)).toEqual([['field Back'], ['field Back'], ['field Back'], []]);
+    expect(versions.map((v) => v.changes.map((c) => formatMessage(c)))).toEqual([['field Back'], ['field Back'], ['field Back'], []]);
   });
 });
 

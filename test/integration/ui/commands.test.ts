@@ -157,6 +157,19 @@ describe('commands', () => {
     expect(shimUi.messages.at(-1)!.message).toBe(`Anki's Browser now shows the deck "${SAMPLE_DECKS.kanji}". Switch to Anki to see it.`);
   });
 
+  it('Open in Anki says why not: nothing selected, or the request failed (our sentence, no command id)', async () => {
+    await run(Commands.openInAnki);
+    expect(shimUi.messages.at(-1)).toMatchObject({ level: 'info', message: "Select a deck or a note (or open one) to show it in Anki's Browser." });
+    const note = await firstNote(SAMPLE_DECKS.kanji);
+    srv.stats.reset();
+    await srv.faults.resetNext(1);
+    await run(Commands.openInAnki, note);
+    const last = shimUi.messages.at(-1)!;
+    expect(last.level).toBe('error');
+    expect(last.message).toMatch(/^Could not open Anki's Browser: AnkiConnect at 127\.0\.0\.1:\d+ closed the connection before answering/);
+    expect(last.message).not.toMatch(/ankiFiles\.|failed:/);
+  });
+
   it('Delete Note asks first (modal); cancelling keeps it, confirming deletes it, refreshes, and its document is deleted', async () => {
     const note = await firstNote(SAMPLE_DECKS.capitals);
     const path = `/${SAMPLE_DECKS.capitals.split('::').join('/')}/n.${note.note.id}.yaml`;

@@ -24,7 +24,7 @@ async function transportKind(p: Promise<unknown>, kind: AnkiTransportKind): Prom
   expect(e).toBeInstanceOf(AnkiTransportError);
   const te = e as AnkiTransportError;
   expect(te.kind).toBe(kind);
-  expect(describeAnkiError(te)).toEqual({ kind, message: te.message });
+  expect(describeAnkiError(te)).toEqual({ kind, message: te.message, msg: te.msg });
   return te;
 }
 
@@ -160,6 +160,7 @@ describe('AnkiConnect errors (error !== null)', () => {
     expect(describeAnkiError(ae)).toEqual({
       kind: 'anki',
       message: 'Anki reported an error: Note was not found: 42',
+      msg: { code: 'ankiReported', args: ['Note was not found: 42'] },
     });
   });
 
@@ -178,6 +179,7 @@ describe('AnkiConnect errors (error !== null)', () => {
     expect(describeAnkiError(new AnkiConnectError('notesModTime', 'unsupported action'))).toEqual({
       kind: 'unsupportedAction',
       message: 'This version of AnkiConnect does not support the action "notesModTime"; update the AnkiConnect add-on.',
+      msg: { code: 'unsupportedAction', args: ['notesModTime'] },
     });
     expect(describeAnkiError(new AnkiConnectError('deckNames', 'collection is not available')).kind).toBe('noCollection');
   });
@@ -190,8 +192,8 @@ describe('AnkiConnect errors (error !== null)', () => {
   });
 
   it('describeAnkiError handles foreign values', () => {
-    expect(describeAnkiError(new Error('x'))).toEqual({ kind: 'unknown', message: 'x' });
-    expect(describeAnkiError('text')).toEqual({ kind: 'unknown', message: 'text' });
+    expect(describeAnkiError(new Error('x'))).toEqual({ kind: 'unknown', message: 'x', msg: { code: 'text', args: ['x'] } });
+    expect(describeAnkiError('text')).toEqual({ kind: 'unknown', message: 'text', msg: { code: 'text', args: ['text'] } });
     expect(describeAnkiError(undefined).kind).toBe('unknown');
   });
 });

@@ -3,7 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnkiApi } from '../../../src/anki/api';
 import { NoteStore } from '../../../src/core/noteStore';
-import { contentHash, describeDifferences, noteName } from '../../../src/core/snapshot';
+import { contentHash, describeDifferences as differences, noteName } from '../../../src/core/snapshot';
+import { formatMessage } from '../../../src/messages';
+
+const describeDifferences = (...a: Parameters<typeof differences>): string[] => differences(...a).map((m) => formatMessage(m));
 import { renderNote } from '../../../src/notes/document';
 import type { NoteSnapshot } from '../../../src/notes/model';
 

@@ -1,4 +1,5 @@
 // Pure parts of the save history: which batch Undo/Redo pick, undo plans, crash checks, a note's versions.
+import { formatMessage } from '../../../src/messages';
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../../src/core/snapshot';
 import type { BatchRecord, OutcomeRecord } from '../../../src/journal/format';
@@ -134,6 +135,6 @@ describe('noteVersions', () => {
       ['b1', 'after', 'v1', 'a'],
       ['b1', 'before', 'old', 'a'],
     ]);
-    expect(v.map((x) => x.changes)).toEqual([['tags'], ['field Back'], ['field Back'], []]);
+    expect(v.map((x) => x.changes.map((c) => formatMessage(c)))).toEqual([['tags'], ['field Back'], ['field Back'], []]);
   });
 });

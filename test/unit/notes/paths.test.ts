@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { formatMessage } from '../../../src/messages';
 import { describe, expect, it } from 'vitest';
 import { deckPath, deckToSegments, noteLabel, notePath, parsePath, segmentsToDeck, stripHtml, truncateText } from '../../../src/notes/paths';
 import { deckName, nastyString } from './arbitraries';
@@ -115,7 +116,7 @@ describe('note paths', () => {
     for (const bad of ['/a//b', '/a/../b', '/./a', '/top.123.yaml', '/top.yaml', '/a::b', '/a:/b', '/D/.yaml', '/D/x.0.yaml', '/D/x.99999999999999999999.yaml']) {
       const r = parsePath(bad);
       expect(r.kind, bad).toBe('invalid');
-      if (r.kind === 'invalid') expect(r.reason.length).toBeGreaterThan(10);
+      if (r.kind === 'invalid') expect(formatMessage(r.reason).length).toBeGreaterThan(10);
     }
   });
 });

@@ -135,7 +135,8 @@ describe('properties', () => {
           out.push(s.slice(at));
           return out.filter((x) => x !== '');
         };
-        if (!replace.includes('<')) expect(tagsOf(after)).toEqual(tagsOf(t));
+        // Joined: emptying the text between two tags makes them one markup run (<b></b>), which is still the same markup.
+        if (!replace.includes('<')) expect(tagsOf(after).join('')).toBe(tagsOf(t).join(''));
       }),
     );
   });

@@ -1,9 +1,11 @@
-// Every runtime string passed to vscode.l10n.t (or its alias `t`) in src/ is in l10n/bundle.l10n.json, the
-// source bundle translators start from; no stale entries. Regenerate with: UPDATE_L10N=1 npx vitest run test/unit/ui/l10n.test.ts
+// Every runtime string passed to vscode.l10n.t (or its alias `t`) in src/, and every template of the core's
+// message catalog (src/messages.ts), is in l10n/bundle.l10n.json, the source bundle translators start from;
+// no stale entries. Regenerate with: UPDATE_L10N=1 npx vitest run test/unit/ui/l10n.test.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { MESSAGES } from '../../../src/messages';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
@@ -30,6 +32,8 @@ function messages(): Set<string> {
     };
     visit(sf);
   }
+  // The core's messages: src/ui/messages.ts `localize` passes each code's English template to vscode.l10n.t.
+  for (const [code, template] of Object.entries(MESSAGES)) if (code !== 'text') out.add(template);
   return out;
 }
 
@@ -48,6 +52,19 @@ describe('l10n bundle', () => {
       // Placeholders must survive translation.
       const ph = (s: string): string[] => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
       expect(ph(v), k).toEqual(ph(k));
+    }
+  });
+
+  it('every core message code has a bundle entry whose placeholders are the template\'s', () => {
+    const bundle = JSON.parse(readFileSync(join(root, 'l10n/bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    const ph = (x: string): string[] => [...new Set([...x.matchAll(/\{\d+\}/g)].map((m) => m[0]))].sort();
+    for (const [code, template] of Object.entries(MESSAGES)) {
+      if (code === 'text') continue; // text that is not ours (Anki's own words) is shown as it is
+      expect(bundle[template], code).toBeDefined();
+      expect(ph(bundle[template] as string), code).toEqual(ph(template));
+      // placeholders are {0}…{n-1}, none skipped (an argument without a place would be lost)
+      const n = ph(template).length;
+      expect(ph(template), code).toEqual(Array.from({ length: n }, (_, i) => `{${i}}`).sort());
     }
   });
 });
