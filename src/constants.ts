@@ -38,11 +38,14 @@ export const Commands = {
   redoLastSave: 'ankiFiles.redoLastSave',
   showNoteHistory: 'ankiFiles.showNoteHistory',
   restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
+  saveWhenAnkiIsBack: 'ankiFiles.saveWhenAnkiIsBack',
+  showWaitingSaves: 'ankiFiles.showWaitingSaves',
+  discardWaitingSaves: 'ankiFiles.discardWaitingSaves',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 /** Commands that only make sense from a tree item or another command: hidden from the palette. */
-export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults];
+export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults, Commands.discardWaitingSaves];
 
 export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec } from '../core/fsEngine';
-import { AnkiTransportError } from '../anki/errors';
+import { AnkiTransportError, describeAnkiError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -73,6 +73,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly conflictEmitter = new vscode.EventEmitter<vscode.Uri>();
   /** A save was refused because the note changed in Anki since the editor loaded it. */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
+  private readonly unreachableEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; content: Uint8Array }>();
+  /** A save failed because Anki is not running (nothing was sent): the glue offers Save When Anki Is Back. */
+  readonly onDidFailWhileNotRunning: vscode.Event<{ uri: vscode.Uri; content: Uint8Array }> = this.unreachableEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
   readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
   private readonly session: FsSession;
@@ -108,6 +111,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.fileEmitter.dispose();
     this.collectionEmitter.dispose();
     this.conflictEmitter.dispose();
+    this.unreachableEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
@@ -210,6 +214,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       } catch (e) {
         if (e instanceof FsEngineError && e.kind === 'invalid') this.diagnostics?.set(uri, toDiagnostics(e.problems));
         if (e instanceof FsEngineError && e.kind === 'conflict') this.conflictEmitter.fire(uri);
+        if (describeAnkiError(e instanceof FsEngineError ? e.cause : e).kind === 'notRunning') this.unreachableEmitter.fire({ uri, content });
         throw e;
       }
     });

@@ -98,6 +98,11 @@ export class OfflineCache implements vscode.Disposable {
     return a;
   }
 
+  /** The AnkiConnect URL + Anki profile whose cache is in use (the collection open documents came from). */
+  get currentKey(): CacheKey | undefined {
+    return this.key;
+  }
+
   /** While reads are answered from the cache: when those answers were recorded (ms since the epoch). */
   get cachedAt(): number | undefined {
     return this.servingSince;

@@ -95,6 +95,9 @@ describe('commands', () => {
       Commands.keepMine,
       Commands.takeAnkis,
       Commands.checkNotes,
+      Commands.saveWhenAnkiIsBack,
+      Commands.showWaitingSaves,
+      Commands.discardWaitingSaves,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
