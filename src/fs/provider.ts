@@ -86,6 +86,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly opts: ProviderOptions;
   /** Notes that could not be opened while Anki was unreachable (reported created when it answers). */
   private readonly waiting = new Set<string>();
+  /** Documents read from another Anki profile than the one open now (path → why they are read-only). */
+  private readonly foreign = new Map<string, string>();
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
@@ -172,6 +174,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       // unsaved changes is never made read-only: its text is saved normally once Anki is back.
       if (s.type === 'file' && this.session.servingFromCache && !this.isDirty(uri)) this.fromCache.add(uri.path);
       if (this.fromCache.has(uri.path) && this.session.servingFromCache) stat.permissions = vscode.FilePermission.Readonly;
+      if (this.foreign.has(uri.path)) stat.permissions = vscode.FilePermission.Readonly;
       return stat;
     });
   }
@@ -207,6 +210,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
     return this.run('writeFile', uri, async () => {
+      const foreign = this.foreign.get(uri.path);
+      if (foreign !== undefined) throw new FsEngineError('noPermissions', foreign);
       try {
         const r = await this.engine.writeFile(uri.path, content, { create: options.create, overwrite: options.overwrite });
         this.diagnostics?.delete(uri);
@@ -239,6 +244,24 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   }
 
   // --- for the glue around the provider
+
+  /**
+   * Anki switched to another profile: these documents (read from the previous one) become read-only, and a
+   * save says `reason` instead of writing into the other collection. Changed makes VS Code re-read their
+   * permissions (same mtime: their text stays).
+   */
+  markForeign(paths: readonly string[], reason: string): void {
+    for (const p of paths) this.foreign.set(p, reason);
+    if (paths.length > 0) this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
+  }
+
+  /** The profile the documents were read from is open again: they are editable again. */
+  clearForeign(): void {
+    if (this.foreign.size === 0) return;
+    const paths = [...this.foreign.keys()];
+    this.foreign.clear();
+    this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
+  }
 
   /**
    * VS Code is about to write these documents (`onWillSaveTextDocument`; a Save All fires it for each document
