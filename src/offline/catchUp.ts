@@ -5,7 +5,8 @@
 //              query) and the cached notes' `notesModTime`; on add-on builds without `notesModTime` (the 2023
 //              add-on) the cached notes' `notesInfo` instead, compared by content (their mod is not reported);
 //   request 2: `notesInfo` of exactly the notes that changed (mod moved) or were added to a listed deck and are
-//              not cached — only when there are any, and never on the 2023 path (request 1 already read them).
+//              not cached — only when there are any (on the 2023 path request 1 already read the cached ones);
+//              with decks created in Anki meanwhile, a `multi` of their `findNotes` and that `notesInfo`.
 // `diffCatchUp` says what changed: per deck the ids added and removed, the notes edited and deleted.
 import type { AnkiApi, MultiAction, NoteId, NoteInfo } from '../anki/api';
 import { readOutcome } from '../anki/actions';
@@ -150,13 +151,25 @@ export async function runCatchUp(api: AnkiApi, input: CatchUpInput): Promise<Cat
   if (!modTimes) for (const id of [...fresh.keys()]) if (!diff.edited.includes(id)) fresh.delete(id);
   const known = new Set(ids);
   const toRead = [...new Set([...diff.edited.filter(() => modTimes), ...[...diff.added.values()].flat().filter((id) => !known.has(id))])].sort((a, b) => a - b);
-  if (toRead.length > 0) {
-    requests++;
-    const infos = await api.notesInfo(toRead);
+  // Decks created in Anki meanwhile: their own ids come with request 2 (their notes are read when expanded).
+  const newDecks = input.decks.size > 0 ? Object.keys(deckNamesAndIds).filter((d) => !input.decks.has(d)) : [];
+  const accept = (infos: Array<NoteInfo | undefined>): void =>
     toRead.forEach((id, i) => {
       const info = infos[i];
       if (info) fresh.set(id, info);
     });
+  let finalDiff = diff;
+  if (newDecks.length > 0) {
+    requests++;
+    const second: MultiAction[] = newDecks.map((d) => ({ action: 'findNotes', params: { query: deckQuery(d, { includeSubdecks: false }) } }));
+    if (toRead.length > 0) second.push({ action: 'notesInfo', params: { notes: toRead } });
+    const out2 = await api.multi(second);
+    newDecks.forEach((d, i) => decksNow.set(d, [...new Set(readOutcome('findNotes', out2[i]))].sort((a, b) => a - b)));
+    if (toRead.length > 0) accept(readOutcome('notesInfo', out2[newDecks.length]));
+    finalDiff = diffCatchUp({ notes: before, decks: input.decks }, { notes: notesNow, decks: decksNow });
+  } else if (toRead.length > 0) {
+    requests++;
+    accept(await api.notesInfo(toRead));
   }
-  return { diff, deckNamesAndIds, decks: decksNow, fresh, requests, modTimes };
+  return { diff: finalDiff, deckNamesAndIds, decks: decksNow, fresh, requests, modTimes };
 }

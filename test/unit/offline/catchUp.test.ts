@@ -133,6 +133,21 @@ describe('runCatchUp', () => {
     expect(r.requests).toBe(2);
   });
 
+  it('a deck created in Anki meanwhile: its ids come with request 2, in one multi with the changed notes', async () => {
+    const now = new Map([
+      [1, info(1, 'one edited', 11)],
+      [7, info(7, 'seven', 7)],
+    ]);
+    const { api, requests } = fake(true, now, { A: [1], Fresh: [7] });
+    const r = await runCatchUp(api, { notes: [info(1, 'one', 1)], decks: new Map([['A', [1]]]) });
+    expect(requests).toEqual(['multi[deckNamesAndIds,findNotes,notesModTime]', 'multi[findNotes,notesInfo]']);
+    expect(r.decks.get('Fresh')).toEqual([7]);
+    expect([...r.diff.added]).toEqual([['Fresh', [7]]]);
+    expect(r.diff.edited).toEqual([1]);
+    expect([...r.fresh.keys()]).toEqual([1]);
+    expect(r.requests).toBe(2);
+  });
+
   it('nothing changed: one request', async () => {
     const n = new Map([[1, info(1, 'one', 1)]]);
     const { api, requests } = fake(true, n, { A: [1] });
