@@ -255,6 +255,11 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     if (paths.length > 0) this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
   }
 
+  /** Whether some documents are read-only because they belong to another profile. */
+  isForeignAny(): boolean {
+    return this.foreign.size > 0;
+  }
+
   /** The profile the documents were read from is open again: they are editable again. */
   clearForeign(): void {
     if (this.foreign.size === 0) return;

@@ -24,7 +24,7 @@ const t = vscode.l10n.t;
 
 export interface CatchUpDeps {
   session: Session;
-  fs: Pick<AnkiFileSystem, 'provider' | 'noteIdOf'>;
+  fs: Pick<AnkiFileSystem, 'provider' | 'noteIdOf' | 'checkForChanges'>;
   decks: DecksView;
   listing: DeckListing;
 }
@@ -107,6 +107,21 @@ export function registerCatchUp(deps: CatchUpDeps): vscode.Disposable[] {
       if (paths.length > 0) {
         void vscode.window.showWarningMessage(t('Anki switched from profile "{0}" to "{1}": {2} open note(s) of "{0}" are read-only until it is open again.', before, p, paths.length));
       }
+    }),
+  );
+  // Without a cached tree the Decks view reloads by itself; open documents then get the usual change check
+  // (one request for their mod times, then the changed ones) once the profile is known.
+  let outage = false;
+  subs.push(
+    session.onDidChangeState((st) => {
+      if (st.kind === 'notRunning' || st.kind === 'error') outage = true;
+    }),
+    session.onDidLearnProfile((p) => {
+      const was = outage;
+      outage = false;
+      if (!was || deps.listing.tree || fs.provider.isForeignAny()) return;
+      void fs.checkForChanges();
+      session.log.debug(`Anki is back (profile "${p}"): open notes checked for changes`);
     }),
   );
   decks.catchUp = async () => {

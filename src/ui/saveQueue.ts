@@ -128,10 +128,32 @@ export class SaveQueueService implements vscode.Disposable {
       vscode.window.setStatusBarMessage(t('"{0}" will be saved when Anki is back (updated)', name), 5000);
       return;
     }
+    // One message at a time: saves failing while it is up (a Save All) join it, and its action queues them all.
+    const offered = this.offered;
+    if (offered) {
+      offered.set(uri.toString(), uri);
+      return;
+    }
+    const joined = new Map([[uri.toString(), uri]]);
+    this.offered = joined;
     const action = t('Save When Anki Is Back');
-    const choice = await vscode.window.showWarningMessage(t('Anki is not running — "{0}" was not saved; your text is kept.', name), action);
-    if (choice === action) await vscode.commands.executeCommand(Commands.saveWhenAnkiIsBack, { uri });
+    let choice: string | undefined;
+    try {
+      choice = await vscode.window.showWarningMessage(t('Anki is not running — "{0}" was not saved; your text is kept.', name), action);
+    } finally {
+      this.offered = undefined;
+    }
+    if (choice !== action) return;
+    let queued = 0;
+    for (const u of joined.values()) {
+      const r = await this.command({ uri: u });
+      if (r.queued) queued++;
+    }
+    if (joined.size > 1) vscode.window.setStatusBarMessage(t('{0} notes will be saved when Anki is back', queued), 5000);
   }
+
+  /** The failed saves the message on screen offers to queue (undefined: no message up). */
+  private offered: Map<string, vscode.Uri> | undefined;
 
   /** Queues `text` of the note at `uri` (based on the version its editor loaded). */
   async enqueue(uri: vscode.Uri, text: string): Promise<QueueCommandResult> {

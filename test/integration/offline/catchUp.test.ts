@@ -114,7 +114,7 @@ describe.each<AddonBuild>(['current', '2023'])('catch-up when Anki is back (add-
       calls.length = 0;
       events.length = 0;
 
-      const r = await catchUpNow({ session, fs: { provider, noteIdOf: (u) => provider.engine.noteIdOf(u.path) }, decks, listing });
+      const r = await catchUpNow({ session, fs: { provider, noteIdOf: (u) => provider.engine.noteIdOf(u.path), checkForChanges: () => provider.checkForChanges() }, decks, listing });
 
       expect(srv.stats.log.map((l) => l.action), JSON.stringify(calls)).toEqual(['multi', 'notesInfo']);
       expect(calls[0]).toMatch(addon === 'current' ? /^multi\[deckNamesAndIds,findNotes(,findNotes)*,notesModTime(,notesModTime)*\]$/ : /^multi\[deckNamesAndIds,findNotes(,findNotes)*,notesInfo(,notesInfo)*\]$/);
