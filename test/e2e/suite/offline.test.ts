@@ -4,6 +4,7 @@
 // refused as a conflict (Anki's edit stays, the editor keeps the user's text, dirty).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AnkiFilesTestApi } from '../../../src/extension';
 import { activateExtension, closeAllEditors, control, findNotes, findNoteUri, notesInfo, openEditor, replaceAll, waitFor, type NoteInfo } from './helpers';
 
 interface LogEntry {
@@ -90,5 +91,47 @@ describe('offline: save when Anki is back', () => {
     const applies = log.log.filter((e) => actionsOf(e).some((a) => a === 'updateNoteFields' || a === 'updateNoteTags' || a === 'changeDeck'));
     assert.equal(applies.length, 1, `expected ONE apply request: ${JSON.stringify(log.log)}`);
     assert.deepEqual(actionsOf(applies[0]!).filter((a) => a === 'updateNoteFields'), ['updateNoteFields']);
+  });
+
+  it('on reconnect one incremental catch-up: a clean editor shows the edit made in Anki meanwhile, a dirty one keeps its text and its save meets the conflict check', async () => {
+    const ext = await activateExtension();
+    const testApi = ext.exports as AnkiFilesTestApi | undefined;
+    assert.ok(testApi, 'the extension exports no test API');
+    await testApi.decks.refresh();
+    assert.ok(testApi.decks.listing.tree, 'the Decks view has no tree');
+    const [n3, n4] = await plainNotesFromEnd(2, 8);
+    assert.ok(n3 && n4);
+    const [f3, v3] = firstField(n3);
+    const [f4, v4] = firstField(n4);
+    const e3 = await openEditor(await findNoteUri(n3.noteId));
+    const e4 = await openEditor(await findNoteUri(n4.noteId));
+    await replaceAll(e4, e4.document.getText().replace(v4, `${v4} mine`));
+    const mine4 = e4.document.getText();
+
+    await control('refuseConnections', { on: true });
+    await vscode.commands.executeCommand('ankiFiles.retryConnection');
+    await waitFor(() => testApi.decks.view.description !== undefined, 'the Decks view to show the cached tree', 20000);
+    await control('editInAnki', { noteId: n3.noteId, fields: { [f3]: `${v3} edited in Anki` } });
+    await control('editInAnki', { noteId: n4.noteId, fields: { [f4]: `${v4} edited in Anki` } });
+    await control('resetStats');
+    await control('refuseConnections', { on: false });
+    await vscode.commands.executeCommand('ankiFiles.retryConnection');
+
+    await waitFor(() => e3.document.getText().includes(`${v3} edited in Anki`), 'the clean editor to show Anki\'s edit', 30000);
+    assert.equal(e3.document.isDirty, false);
+    assert.equal(e4.document.isDirty, true);
+    assert.equal(e4.document.getText(), mine4, 'the dirty editor must keep the user\'s text');
+    // Not a reload: the deck list is read inside the catch-up's multi, never alone (as a full tree load does).
+    const log = (await control('stats')) as { log: LogEntry[] };
+    assert.ok(!log.log.some((e) => e.action === 'deckNamesAndIds'), `a full reload ran: ${JSON.stringify(log.log)}`);
+    assert.ok(log.log.some((e) => e.action === 'multi' && (e.subActions ?? []).includes('deckNamesAndIds')), `no catch-up multi: ${JSON.stringify(log.log)}`);
+
+    const saved = await e4.document.save().then(
+      (ok) => ok,
+      () => false,
+    );
+    assert.equal(saved, false, 'the dirty editor overwrote the edit made in Anki');
+    const [a4] = await notesInfo([n4.noteId]);
+    assert.equal(a4?.fields[f4]?.value, `${v4} edited in Anki`);
   });
 });
