@@ -1,10 +1,11 @@
+// Tests of src/fs/provider.ts markForeign/clearForeign (used by src/ui/catchUp.ts on a profile switch).
 // Anki switched to another profile (src/ui/catchUp.ts marks the open notes of the previous one): those documents
 // are read-only (their stat says so, so VS Code shows them read-only) and a save is refused with the reason,
 // sending nothing — the same note id in the other collection is another note or none. Back on the profile, they
 // are editable again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as vscode from 'vscode';
-import { basicNote, bytes, makeFixture, rejection, text, uriOf, W, type Fixture } from '../fs/helpers';
+import { basicNote, bytes, makeFixture, rejection, text, uriOf, W, type Fixture } from './helpers';
 
 let fx: Fixture;
 let id: number;
