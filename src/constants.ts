@@ -41,6 +41,12 @@ export const Commands = {
   saveWhenAnkiIsBack: 'ankiFiles.saveWhenAnkiIsBack',
   showWaitingSaves: 'ankiFiles.showWaitingSaves',
   discardWaitingSaves: 'ankiFiles.discardWaitingSaves',
+  renameDeck: 'ankiFiles.renameDeck',
+  deleteDeck: 'ankiFiles.deleteDeck',
+  renameTag: 'ankiFiles.renameTag',
+  removeTag: 'ankiFiles.removeTag',
+  searchTag: 'ankiFiles.searchTag',
+  refreshTags: 'ankiFiles.refreshTags',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -51,6 +57,7 @@ export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {
   decks: 'ankiFiles.decks',
   searchResults: 'ankiFiles.searchResults',
+  tags: 'ankiFiles.tags',
 } as const;
 
 export const Settings = {

@@ -15,6 +15,8 @@ import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerFindReplace } from './ui/findReplace';
 import { registerStreamDocuments } from './ui/streamDocument';
 import { registerConflictCommands } from './ui/conflict';
+import { registerDecksAndTags } from './ui/decksAndTags';
+import type { TagsView } from './tree/tagsView';
 import { registerListeners } from './ui/listeners';
 import { registerMedia } from './ui/media';
 import { OfflineCache } from './ui/offlineCache';
@@ -29,6 +31,7 @@ export interface AnkiFilesTestApi {
   readonly decks: DecksView;
   readonly preview: PreviewHandle;
   readonly fs: AnkiFileSystem;
+  readonly tags?: TagsView;
 }
 
 // Composition root: builds the session, registers the `anki:` file system first (synchronously, before
@@ -76,7 +79,9 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const preview = registerPreview(context, { session, fs });
     const editing = registerEditingHelp(context, { session, fs });
+    let refreshTags: (() => void) | undefined;
     const onRefresh = async (): Promise<void> => {
+      refreshTags?.();
       preview.refresh();
       await editing.refresh();
     };
@@ -94,13 +99,16 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     }
     for (const d of registerFindReplace({ session, fs, decks, results })) subscribe(d);
     for (const d of registerStreamDocuments({ session, fs, results })) subscribe(d);
+    const decksAndTags = registerDecksAndTags({ session, fs, decks, results });
+    for (const d of decksAndTags.disposables) subscribe(d);
+    refreshTags = () => decksAndTags.tags.invalidate();
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);
 
     void session.check();
     log.info('Anki Files activated');
-    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs } : undefined;
+    return context.extensionMode === vscode.ExtensionMode.Test ? { decks, preview, fs, tags: decksAndTags.tags } : undefined;
   } catch (e) {
     // VS Code does not show activation failures; say it ourselves (the file system is already registered).
     const msg = e instanceof Error ? e.message : String(e);

@@ -33,6 +33,12 @@ export const actions = {
   createDeck: (deck: string) => typed('createDeck', { deck }),
   changeDeck: (cards: CardId[], deck: string) => typed('changeDeck', { cards, deck }),
   deleteDecks: (decks: string[]) => typed('deleteDecks', { decks, cardsToo: true }),
+  /** Deck names must be spelled exactly as `deckNames` has them (else `false`). */
+  getDeckConfig: (deck: string) => typed('getDeckConfig', { deck }),
+  saveDeckConfig: (config: Record<string, unknown>) => typed('saveDeckConfig', { config }),
+  setDeckConfigId: (decks: string[], configId: number) => typed('setDeckConfigId', { decks, configId }),
+  cloneDeckConfigId: (name: string, cloneFrom: number) => typed('cloneDeckConfigId', { name, cloneFrom }),
+  removeDeckConfigId: (configId: number) => typed('removeDeckConfigId', { configId }),
   findNotes: (query: string) => typed('findNotes', { query }),
   findCards: (query: string) => typed('findCards', { query }),
   /** Not chunked: keep id lists inside one `multi` modest (see the client's chunk size). */
@@ -53,6 +59,11 @@ export const actions = {
   modelTemplates: (modelName: string) => typed('modelTemplates', { modelName }),
   modelStyling: (modelName: string) => typed('modelStyling', { modelName }),
   getTags: () => typed('getTags', {}),
+  getNoteTags: (note: NoteId) => typed('getNoteTags', { note }),
+  /** The exact tag (case-insensitive; child tags are not touched) on the given notes. */
+  replaceTags: (notes: NoteId[], from: string, to: string) => typed('replaceTags', { notes, tag_to_replace: from, replace_with_tag: to }),
+  replaceTagsInAllNotes: (from: string, to: string) => typed('replaceTagsInAllNotes', { tag_to_replace: from, replace_with_tag: to }),
+  clearUnusedTags: () => typed('clearUnusedTags', {}),
   getMediaFilesNames: (pattern = '*') => typed('getMediaFilesNames', { pattern }),
   retrieveMediaFile: (filename: string) => typed('retrieveMediaFile', { filename }),
   /** `deleteExisting: false`: a different file of the same name is kept and Anki stores under a new name. */

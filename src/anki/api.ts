@@ -1,6 +1,9 @@
 // The typed surface of the AnkiConnect client (pure: no `vscode` import).
 // `AnkiClient` (client.ts) implements `AnkiApi`; the glue layer and the save engine depend on this interface only.
 
+import type { DeckConfig } from './schemas';
+
+export type { DeckConfig };
 export type NoteId = number;
 export type CardId = number;
 
@@ -70,6 +73,12 @@ export interface AnkiApi {
   createDeck(deck: string): Promise<number>;
   changeDeck(cards: CardId[], deck: string): Promise<void>;
   deleteDecks(decks: string[], cardsToo: true): Promise<void>;
+  /** The deck's options preset (`dyn` truthy: a filtered deck's own settings); `false` if no deck is spelled so. */
+  getDeckConfig(deck: string): Promise<DeckConfig | false>;
+  saveDeckConfig(config: Record<string, unknown>): Promise<boolean>;
+  setDeckConfigId(decks: string[], configId: number): Promise<boolean>;
+  cloneDeckConfigId(name: string, cloneFrom: number): Promise<number | false>;
+  removeDeckConfigId(configId: number): Promise<boolean>;
 
   findNotes(query: string): Promise<NoteId[]>;
   findCards(query: string): Promise<CardId[]>;
@@ -91,6 +100,10 @@ export interface AnkiApi {
   modelTemplates(modelName: string): Promise<Record<string, { Front: string; Back: string }>>;
   modelStyling(modelName: string): Promise<{ css: string }>;
   getTags(): Promise<string[]>;
+  getNoteTags(note: NoteId): Promise<string[]>;
+  replaceTags(notes: NoteId[], from: string, to: string): Promise<void>;
+  replaceTagsInAllNotes(from: string, to: string): Promise<void>;
+  clearUnusedTags(): Promise<void>;
   /** Basenames in Anki's media folder matching a shell glob (default `*`). */
   getMediaFilesNames(pattern?: string): Promise<string[]>;
   /** The file's bytes as base64, or `false` when it is not in the media folder. */

@@ -7,6 +7,7 @@ import type {
   CardId,
   CardInfo,
   CardModTime,
+  DeckConfig,
   MultiAction,
   MultiOutcome,
   NewNote,
@@ -452,6 +453,42 @@ export class AnkiClient implements AnkiApi {
 
   async getTags(): Promise<string[]> {
     return this.call('getTags');
+  }
+
+  async getNoteTags(note: NoteId): Promise<string[]> {
+    return this.call('getNoteTags', { note });
+  }
+
+  async replaceTags(notes: NoteId[], from: string, to: string): Promise<void> {
+    await this.call('replaceTags', { notes, tag_to_replace: from, replace_with_tag: to });
+  }
+
+  async replaceTagsInAllNotes(from: string, to: string): Promise<void> {
+    await this.call('replaceTagsInAllNotes', { tag_to_replace: from, replace_with_tag: to });
+  }
+
+  async clearUnusedTags(): Promise<void> {
+    await this.call('clearUnusedTags');
+  }
+
+  async getDeckConfig(deck: string): Promise<DeckConfig | false> {
+    return this.call('getDeckConfig', { deck });
+  }
+
+  async saveDeckConfig(config: Record<string, unknown>): Promise<boolean> {
+    return this.call('saveDeckConfig', { config });
+  }
+
+  async setDeckConfigId(decks: string[], configId: number): Promise<boolean> {
+    return this.call('setDeckConfigId', { decks, configId });
+  }
+
+  async cloneDeckConfigId(name: string, cloneFrom: number): Promise<number | false> {
+    return this.call('cloneDeckConfigId', { name, cloneFrom });
+  }
+
+  async removeDeckConfigId(configId: number): Promise<boolean> {
+    return this.call('removeDeckConfigId', { configId });
   }
 
   async getMediaFilesNames(pattern = '*'): Promise<string[]> {

@@ -51,6 +51,17 @@ export const cardInfoEntrySchema = orEmpty(cardInfoSchema);
 export const noteModTimeEntrySchema = orEmpty(noteModTimeSchema);
 export const cardModTimeEntrySchema = orEmpty(cardModTimeSchema);
 
+/**
+ * A deck's options preset as `getDeckConfig` returns it (Anki's legacy dict; only what the client reads is
+ * checked, the rest is kept). A filtered deck has no preset: the add-on answers the deck itself, `dyn: 1`.
+ */
+export const deckConfigSchema = z.looseObject({
+  id: id,
+  name: z.string(),
+  dyn: z.union([z.boolean(), z.number()]).optional(),
+});
+export type DeckConfig = z.output<typeof deckConfigSchema>;
+
 /** Result schema of every action the client calls. */
 export const resultSchemas = {
   version: z.number().int(),
@@ -61,6 +72,15 @@ export const resultSchemas = {
   createDeck: id,
   changeDeck: voidResult,
   deleteDecks: voidResult,
+  /** `false` when no deck is spelled exactly so (case-sensitive). */
+  getDeckConfig: z.union([deckConfigSchema, z.literal(false)]),
+  /** `false`: no such preset (or not a preset). */
+  saveDeckConfig: z.boolean(),
+  /** `false`: one of the decks is not spelled exactly as in deckNames (nothing changed). */
+  setDeckConfigId: z.boolean(),
+  /** The new preset's id, `false` when the preset to clone does not exist. */
+  cloneDeckConfigId: z.union([id, z.literal(false)]),
+  removeDeckConfigId: z.boolean(),
   findNotes: ids,
   findCards: ids,
   notesInfo: z.array(noteInfoEntrySchema),
@@ -78,6 +98,10 @@ export const resultSchemas = {
   modelTemplates: z.record(z.string(), z.object({ Front: z.string(), Back: z.string() })),
   modelStyling: z.object({ css: z.string() }),
   getTags: z.array(z.string()),
+  getNoteTags: z.array(z.string()),
+  replaceTags: voidResult,
+  replaceTagsInAllNotes: voidResult,
+  clearUnusedTags: voidResult,
   getMediaFilesNames: z.array(z.string()),
   /** base64 of the file, or `false` when the media folder has no such file. */
   retrieveMediaFile: z.union([z.string(), z.literal(false)]),

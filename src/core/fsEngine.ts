@@ -12,6 +12,7 @@ import { FsEngineError, problemsMessage } from './fsErrors';
 import { NoteStore, type StoredNote } from './noteStore';
 import { Saver, type NoteChange, type SaveOutcome, type SaveRequest, type SaverJournal, type SaverLog } from './saver';
 import { cardsToMove, contentHash, deckByCard, firstFieldHtml, noteName, snapshotFromInfo } from './snapshot';
+import { runDeckRename, type DeckRenameResult, type RenameHooks } from './deckRename';
 
 export type ParseResult<T> = { ok: true; note: T } | { ok: false; problems: DocumentProblem[] };
 
@@ -871,6 +872,82 @@ export class FsEngine {
     this.fireChanged(report.moved);
     this.opts.onCollectionChange?.({ decks: [...fromDecks, target], notes: report.moved });
     return report;
+  }
+
+  /**
+   * Renames a deck with its sub-decks (`deckRename.ts`: new decks with the old decks' options presets, every card
+   * moved, an old deck deleted only when a read just before shows it empty): the one path for deck renames.
+   * Requests: 5 (see deckRename.ts), through the live client. Open documents of the moved notes get `changed`
+   * events (their `deck:` line changed), the views a collection change. Not recorded in the save journal.
+   */
+  async renameDeck(from: string, to: string, hooks?: RenameHooks): Promise<DeckRenameResult> {
+    const client = (this.opts.writeClient ?? this.opts.client)();
+    const result = await runDeckRename(client, from, to, hooks ? { hooks } : {});
+    if (!result.ok) return result;
+    const r = result.report;
+    this.invalidateDecks();
+    for (const id of r.notes) this.store.markStale(id);
+    this.opts.log?.info(
+      `Renamed deck "${r.from}" to "${r.to}": ${r.movedCards} card(s) of ${r.notes.length} note(s) moved` +
+        (r.kept.length > 0 ? `; kept old deck(s) not empty at the check: ${r.kept.map((k) => `"${k.deck}" (${k.cards})`).join(', ')}` : '') +
+        (r.failures.length > 0 ? `; failed: ${r.failures.map((f) => `${f.step} ${f.deck}: ${f.error}`).join('; ')}` : '') +
+        '.',
+    );
+    const events: FileEvent[] = [
+      ...r.decks.map((d) => ({ kind: 'created' as const, path: deckPath(d.to) })),
+      ...r.deleted.map((d) => ({ kind: 'deleted' as const, path: deckPath(d) })),
+    ];
+    this.opts.onFileEvents?.(events);
+    this.fireChanged(r.notes);
+    this.opts.onCollectionChange?.({ decks: [...r.decks.map((d) => d.from), ...r.decks.map((d) => d.to)], notes: r.notes });
+    return result;
+  }
+
+  /**
+   * Deletes a deck, its sub-decks and ALL their cards (Anki deletes the cards with the deck; a note loses the
+   * cards it had there and is gone when it has none left). `expectCards`: the count the user confirmed; when the
+   * deck holds another number now, nothing is deleted (`conflict`). Requests: 1 count (`multi`), 1 `deleteDecks`,
+   * 1 `notesInfo` of the notes concerned (to tell deleted notes from notes with cards elsewhere).
+   * Not recorded in the save journal.
+   */
+  async deleteDeck(deck: string, opts: { expectCards?: number } = {}): Promise<{ deck: string; cards: number; deletedNotes: NoteId[]; keptNotes: NoteId[] }> {
+    const client = (this.opts.writeClient ?? this.opts.client)();
+    const real = (await client.deckNames()).find((d) => sameDeck(d, deck));
+    if (real === undefined) throw new FsEngineError('notFound', `There is no deck "${deck}" in Anki.`);
+    if (sameDeck(real, 'Default')) throw new FsEngineError('noPermissions', 'Anki keeps the Default deck: deleting it would only delete its cards. Delete its notes instead.');
+    const count = [
+      actions.findCards(deckQuery(real, { includeSubdecks: true })),
+      actions.findNotes(deckQuery(real, { includeSubdecks: true })),
+      actions.getDeckConfig(real),
+    ] as const;
+    const [cardsOut, notesOut, confOut] = parseOutcomes(count, await client.multi([...count]));
+    if (!cardsOut.ok) throw cardsOut.cause;
+    if (!notesOut.ok) throw notesOut.cause;
+    // A filtered deck's cards belong to their home decks (deleting it sends them back): not this command's job.
+    if (confOut.ok && confOut.value !== false && confOut.value.dyn) {
+      throw new FsEngineError('noPermissions', `"${real}" is a filtered deck: empty or delete it in Anki (its cards go back to their home decks).`);
+    }
+    const cards = cardsOut.value.length;
+    if (opts.expectCards !== undefined && opts.expectCards !== cards) {
+      throw new FsEngineError('conflict', `The deck "${real}" now holds ${cards} card(s), not the ${opts.expectCards} you confirmed: nothing was deleted. Try again.`);
+    }
+    await client.deleteDecks([real], true);
+    this.invalidateDecks();
+    const infos = notesOut.value.length > 0 ? await client.notesInfo(notesOut.value) : [];
+    const deletedNotes = notesOut.value.filter((_, i) => infos[i] === undefined);
+    const keptNotes = notesOut.value.filter((_, i) => infos[i] !== undefined);
+    const events: FileEvent[] = [{ kind: 'deleted', path: deckPath(real) }];
+    for (const id of deletedNotes) {
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
+      this.store.forget(id);
+      this.servedPaths.delete(id);
+    }
+    for (const id of keptNotes) this.store.markStale(id);
+    this.opts.log?.info(`Deleted deck "${real}" (sub-decks included) with ${cards} card(s): ${deletedNotes.length} note(s) deleted, ${keptNotes.length} kept (cards in other decks).`);
+    this.opts.onFileEvents?.(dedupeEvents(events));
+    this.fireChanged(keptNotes);
+    this.opts.onCollectionChange?.({ decks: [real], notes: notesOut.value });
+    return { deck: real, cards, deletedNotes, keptNotes };
   }
 
   async delete(path: string): Promise<void> {

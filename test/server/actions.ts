@@ -11,6 +11,7 @@ import type { ParsedNode } from '../../src/template';
 import { pyRepr, pyTypeName } from './pyjson';
 import { SearchError } from './search';
 import { normalizeTag, stripHtmlPreservingMedia } from './text';
+import { deckConfigActions } from './deckConfig';
 
 /** The add-on folder name that appears in some Python TypeErrors. */
 const PACKAGE = '2055492159';
@@ -426,6 +427,21 @@ export class AnkiConnect {
     };
   }
 
+  /** getDeckConfig, saveDeckConfig, setDeckConfigId, cloneDeckConfigId, removeDeckConfigId (deckConfig.ts). */
+  private deckConfigDefs(a: (required: string[], optional: string[], run: (p: Params) => unknown) => ActionDef): Record<string, ActionDef> {
+    const run = deckConfigActions(this.col, () => this.col.deckConfigs);
+    const sig: Record<string, [string[], string[]]> = {
+      getDeckConfig: [['deck'], []],
+      saveDeckConfig: [['config'], []],
+      setDeckConfigId: [['decks', 'configId'], []],
+      cloneDeckConfigId: [['name'], ['cloneFrom']],
+      removeDeckConfigId: [['configId'], []],
+    };
+    const out: Record<string, ActionDef> = {};
+    for (const [name, [req, opt]] of Object.entries(sig)) out[name] = a(req, opt, run[name] as (p: Params) => unknown);
+    return out;
+  }
+
   private defineActions(): Record<string, ActionDef> {
     const col = this.col;
     const a = (required: string[], optional: string[], run: (p: Params) => unknown): ActionDef => ({ required, optional, run });
@@ -505,6 +521,7 @@ export class AnkiConnect {
         }
         return null;
       }),
+      ...this.deckConfigDefs(a),
       deckNameFromId: a(['deckId'], [], (p) => {
         const d = asId(p.deckId) !== undefined ? col.deckById(p.deckId as number) : undefined;
         return (d ?? col.deckById(1))?.name ?? 'Default';
@@ -627,6 +644,14 @@ export class AnkiConnect {
         for (const id of iter(p.notes)) {
           const n = asId(id) !== undefined ? col.getNote(id as number) : undefined;
           if (n && n.tags.some((t) => t.toLowerCase() === from)) col.setTags(n, n.tags.map((t) => (t.toLowerCase() === from ? to : t)));
+        }
+        return null;
+      }),
+      replaceTagsInAllNotes: a(['tag_to_replace', 'replace_with_tag'], [], (p) => {
+        const from = asString(p.tag_to_replace).toLowerCase();
+        const to = asString(p.replace_with_tag);
+        for (const n of [...col.notes.values()]) {
+          if (n.tags.some((t) => t.toLowerCase() === from)) col.setTags(n, [...n.tags.filter((t) => t.toLowerCase() !== from), to]);
         }
         return null;
       }),

@@ -2,6 +2,7 @@
 import { stockModels, type Model } from './models';
 import { cardOrdinals, renderCard } from './render';
 import { searchCards, searchNotes } from './search';
+import { DeckConfigs } from './deckConfig';
 import {
   asciiLower,
   clozeNumbers,
@@ -77,6 +78,8 @@ export class Collection {
   private readonly noteCards = new Map<number, number[]>();
   /** lower-case tag → registered spelling */
   readonly tagRegistry = new Map<string, string>();
+  /** deck options presets and which deck uses which */
+  readonly deckConfigs: DeckConfigs;
   clock: () => number;
   /** collection creation, epoch seconds (day 0 starts here) */
   crt: number;
@@ -99,6 +102,7 @@ export class Collection {
     this.profiles = [this.profile];
     for (const m of stockModels(nowS)) this.models.set(m.id, m);
     this.decks.set(1, { id: 1, name: 'Default', dyn: false, mod: nowS });
+    this.deckConfigs = new DeckConfigs(this);
   }
 
   // ---------- time and ids ----------

@@ -80,7 +80,7 @@ async function firstNote(deck: string): Promise<NoteElement> {
 describe('commands', () => {
   it('every manifest command is registered (those of feature modules by their own register functions)', () => {
     // Feature modules (src/ui/media.ts, history.ts, preview, findReplace.ts, streamDocument.ts, conflict.ts,
-    // editing/checkNotes.ts) register these; the e2e tier checks that activation registers every command.
+    // editing/checkNotes.ts, decksAndTags.ts) register these; the e2e tier checks that activation registers every command.
     const elsewhere = new Set<string>([
       Commands.insertMedia,
       Commands.addMediaFile,
@@ -98,6 +98,13 @@ describe('commands', () => {
       Commands.saveWhenAnkiIsBack,
       Commands.showWaitingSaves,
       Commands.discardWaitingSaves,
+      // src/ui/decksAndTags.ts
+      Commands.renameDeck,
+      Commands.deleteDeck,
+      Commands.renameTag,
+      Commands.removeTag,
+      Commands.searchTag,
+      Commands.refreshTags,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
