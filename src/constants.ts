@@ -47,6 +47,11 @@ export const Commands = {
   removeTag: 'ankiFiles.removeTag',
   searchTag: 'ankiFiles.searchTag',
   refreshTags: 'ankiFiles.refreshTags',
+  addTags: 'ankiFiles.addTags',
+  removeTags: 'ankiFiles.removeTags',
+  moveToDeck: 'ankiFiles.moveToDeck',
+  deleteNotes: 'ankiFiles.deleteNotes',
+  openSelectionAsDocument: 'ankiFiles.openSelectionAsDocument',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -80,6 +85,8 @@ export const ContextKeys = {
   hasSearchResults: 'ankiFiles.hasSearchResults',
   /** A saved version from Show Note History is visible (its diff shows Restore This Version). */
   historyDiff: 'ankiFiles.historyDiff',
+  /** Notes are selected in the Decks or Search Results view (the palette offers the bulk actions). */
+  notesSelected: 'ankiFiles.notesSelected',
 } as const;
 
 /** Values of the `ankiFiles.connection` context key (package.json `viewsWelcome` uses them). */

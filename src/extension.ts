@@ -14,6 +14,7 @@ import { registerHistory } from './ui/history';
 import { registerPreview, type PreviewHandle } from './ui/preview/index';
 import { registerFindReplace } from './ui/findReplace';
 import { registerStreamDocuments } from './ui/streamDocument';
+import { registerBulkActions } from './ui/bulkActions';
 import { registerConflictCommands } from './ui/conflict';
 import { registerDecksAndTags } from './ui/decksAndTags';
 import type { TagsView } from './tree/tagsView';
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const decksAndTags = registerDecksAndTags({ session, fs, decks, results });
     for (const d of decksAndTags.disposables) subscribe(d);
     refreshTags = () => decksAndTags.tags.invalidate();
+    for (const d of registerBulkActions({ session, fs, decks, results })) subscribe(d);
 
     // Keep the views and open notes in step with Anki and with the file system (src/ui/listeners.ts).
     for (const d of registerListeners({ session, fs, decks, listing })) subscribe(d);

@@ -20,7 +20,7 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
     private readonly session: AnkiSession,
     private readonly uris: NoteUris,
   ) {
-    this.view = vscode.window.createTreeView(Views.searchResults, { treeDataProvider: this, showCollapseAll: false });
+    this.view = vscode.window.createTreeView(Views.searchResults, { treeDataProvider: this, showCollapseAll: false, canSelectMany: true });
   }
 
   get query(): string | undefined {
@@ -57,6 +57,17 @@ export class SearchResultsView implements vscode.TreeDataProvider<Element>, vsco
       this.view.message = vscode.l10n.t('{0} notes match {1}', r.pages.total, r.query);
       this.emitter.fire();
     }
+  }
+
+  /** Re-reads the loaded results when some of `changed` are shown (a bulk action changed their tags or decks). */
+  async reload(changed: readonly NoteId[]): Promise<void> {
+    const r = this.results;
+    const ids = new Set(changed);
+    if (!r || !r.pages.items.some((n) => ids.has(n.id))) return;
+    const shown = r.pages.items.length;
+    r.pages = this.engine.results(r.pages.ids);
+    while (r.pages.items.length < shown && r.pages.hasMore && this.error === undefined) await this.loadNext();
+    this.emitter.fire();
   }
 
   async clear(): Promise<void> {

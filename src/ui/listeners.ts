@@ -73,6 +73,8 @@ export function registerListeners({ session, fs, decks, listing }: ListenerDeps)
       if (!uri || uri.scheme !== SCHEME || !decks.view.visible || !listing.tree) return;
       const id = fs.noteIdOf(uri);
       if (id === undefined || listing.deckOfNote(id) === undefined) return;
+      // Opened from the tree (already selected there): a reveal would replace a multi-selection being made.
+      if (decks.view.selection.some((e) => e.kind === 'note' && e.note.id === id)) return;
       void decks.revealNote(id, { select: true, focus: false }).catch((e: unknown) => {
         log.debug(`Follow editor: ${String(e)}`);
       });

@@ -105,6 +105,11 @@ describe('commands', () => {
       Commands.removeTag,
       Commands.searchTag,
       Commands.refreshTags,
+      Commands.addTags,
+      Commands.removeTags,
+      Commands.moveToDeck,
+      Commands.deleteNotes,
+      Commands.openSelectionAsDocument,
     ]);
     for (const id of Object.values(Commands)) expect(shimUi.handlers.has(id), id).toBe(!elsewhere.has(id));
   });
