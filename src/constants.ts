@@ -39,6 +39,9 @@ export const Commands = {
   redoLastSave: 'ankiFiles.redoLastSave',
   showNoteHistory: 'ankiFiles.showNoteHistory',
   restoreNoteVersion: 'ankiFiles.restoreNoteVersion',
+  saveWhenAnkiIsBack: 'ankiFiles.saveWhenAnkiIsBack',
+  showWaitingSaves: 'ankiFiles.showWaitingSaves',
+  discardWaitingSaves: 'ankiFiles.discardWaitingSaves',
   renameDeck: 'ankiFiles.renameDeck',
   deleteDeck: 'ankiFiles.deleteDeck',
   renameTag: 'ankiFiles.renameTag',
@@ -54,7 +57,7 @@ export const Commands = {
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 /** Commands that only make sense from a tree item or another command: hidden from the palette. */
-export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults, Commands.playMedia];
+export const INTERNAL_COMMANDS: readonly CommandId[] = [Commands.newSubDeck, Commands.loadMore, Commands.showAllResults, Commands.playMedia, Commands.discardWaitingSaves];
 
 export const VIEW_CONTAINER = 'ankiFiles';
 export const Views = {

@@ -26,6 +26,8 @@ import { OfflineCache } from './ui/offlineCache';
 import { showSearchPick } from './ui/searchPick';
 import { Session } from './ui/session';
 import { registerStatusBar } from './ui/statusBar';
+import { registerSaveQueue } from './ui/saveQueue';
+import { registerCatchUp } from './ui/catchUp';
 
 /** Returned by `activate` only in test mode (the in-host end-to-end suite inspects the views through it). */
 export interface AnkiFilesTestApi {
@@ -72,7 +74,12 @@ export function activate(context: vscode.ExtensionContext): AnkiFilesTestApi | u
     const search = new SearchEngine({ api: () => session.liveClient, deckOfNote: (id) => listing.deckOfNote(id) });
     const decks = subscribe(new DecksView(listing, session, fs));
     const results = subscribe(new SearchResultsView(search, session, fs));
-    subscribe(registerStatusBar(session));
+    // Save When Anki Is Back: saves queued while Anki is closed, sent as one batch when it answers again.
+    // Anki back after an outage: one incremental refresh; another profile: its own cache, open notes read-only.
+    for (const d of registerCatchUp({ session, fs, decks, listing })) subscribe(d);
+    const saveQueue = registerSaveQueue({ session, fs, dir: path.join(context.globalStorageUri.fsPath, 'offline') });
+    for (const d of saveQueue.disposables) subscribe(d);
+    subscribe(registerStatusBar(session, saveQueue.service));
     const openSearch = (initial?: string): void =>
       showSearchPick({ engine: search, uris: fs, results, memento: context.globalState, log }, initial);
     const preview = registerPreview(context, { session, fs });

@@ -222,6 +222,25 @@ export class OfflineReads {
     return { hit: true, value: out };
   }
 
+  /** Every cached note, as last read. */
+  cachedNotes(): NoteInfo[] {
+    return Object.values(this.data.notes).map((n) => n.info);
+  }
+
+  /** Drops notes Anki no longer has (the catch-up found them deleted). Returns how many were cached. */
+  forgetNotes(ids: readonly NoteId[]): number {
+    let n = 0;
+    for (const id of ids) {
+      const e = this.data.notes[String(id)];
+      if (!e) continue;
+      delete this.data.notes[String(id)];
+      for (const c of e.info.cards) delete this.data.cardDecks[String(c)];
+      n++;
+    }
+    if (n > 0) this.generation++;
+    return n;
+  }
+
   /** Drops the least recently seen notes until at most `keep` remain (the size bound of the glue). */
   evictNotes(keep: number): number {
     const entries = Object.entries(this.data.notes);

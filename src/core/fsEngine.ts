@@ -1225,6 +1225,26 @@ export class FsEngine {
   }
 
   /**
+   * Versions read elsewhere (the catch-up after an outage, src/offline/catchUp.ts) for notes this engine
+   * serves: no request. Changed ones fire Changed (clean editors reload; dirty ones keep their text and their
+   * base, so their save meets the conflict check), deleted ones fire Deleted. Returns what it reported.
+   */
+  acceptFresh(snapshots: readonly NoteSnapshot[], deleted: readonly NoteId[]): { changed: NoteId[]; deleted: NoteId[] } {
+    const changed: NoteId[] = [];
+    for (const s of snapshots) if (this.store.has(s.id) && this.store.apply(s).changed) changed.push(s.id);
+    const gone = deleted.filter((id) => this.store.has(id));
+    const events: FileEvent[] = [];
+    for (const id of changed) for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'changed', path });
+    for (const id of gone) {
+      for (const path of this.servedPaths.get(id) ?? []) events.push({ kind: 'deleted', path });
+      this.servedPaths.delete(id);
+      this.store.forget(id);
+    }
+    if (events.length > 0) this.opts.onFileEvents?.(events);
+    return { changed, deleted: gone };
+  }
+
+  /**
    * Anki's current version of a note, fresh (for "Compare with Anki's Version"); it also becomes the version
    * the editor is considered to have seen, so a following save (Overwrite) goes through knowingly.
    */

@@ -420,4 +420,50 @@ export class DeckListing {
     }
     return { treeChanged: false, changedDecks, changedNotes };
   }
+
+  /** Every listed deck's own note ids (as cached): what the catch-up after an outage compares (src/offline/catchUp.ts). */
+  ownIds(): Map<string, NoteId[]> {
+    return new Map(this.own);
+  }
+
+  /**
+   * Applies an incremental catch-up without requests: the deck list and the listed decks' own ids as Anki has
+   * them now, and the notes to show (`infoOf`: re-read ones, else as cached). Loaded pages keep their length;
+   * edited notes are replaced, removed ones dropped, added ones shown in place. A page that would need a note
+   * `infoOf` does not know becomes stale (reloaded when next shown).
+   */
+  applyCatchUp(update: {
+    deckNamesAndIds: Record<string, number>;
+    decks: ReadonlyMap<string, readonly NoteId[]>;
+    changedDecks: readonly string[];
+    infoOf: (id: NoteId) => NoteInfo | undefined;
+  }): ChangeReport {
+    const sameDecks =
+      Object.keys(update.deckNamesAndIds).length === Object.keys(this.deckIds).length &&
+      Object.entries(update.deckNamesAndIds).every(([k, v]) => this.deckIds[k] === v);
+    const tree = sameDecks && this.treeValue ? this.treeValue : buildDeckTree(update.deckNamesAndIds);
+    const own = new Map<string, NoteId[]>();
+    for (const d of walkDecks(tree)) {
+      const ids = update.decks.get(d.name) ?? this.own.get(d.name);
+      if (ids) own.set(d.name, [...ids]);
+    }
+    const loaded = new Map([...this.pages].map(([deck, page]) => [deck, page.items.length] as const));
+    this.install(update.deckNamesAndIds, tree, own);
+    const changed = new Set(update.changedDecks);
+    for (const [deck, page] of this.pages) {
+      if (!changed.has(deck)) continue;
+      const count = Math.min(loaded.get(deck) ?? 0, page.ids.length);
+      const items: NoteSummary[] = [];
+      for (const id of page.ids.slice(0, count)) {
+        const info = update.infoOf(id);
+        if (!info) break;
+        items.push(summarizeNote(info, deck));
+      }
+      if (items.length === count) {
+        page.items = items;
+        page.stale = false;
+      } else page.stale = true;
+    }
+    return { treeChanged: !sameDecks, changedDecks: [...changed], changedNotes: [] };
+  }
 }

@@ -32,6 +32,8 @@ export interface AnkiFileSystem {
   moveNotes(ids: readonly NoteId[], deck: string, opts?: { from?: (id: NoteId) => string | undefined }): Promise<MoveReport>;
   /** A save was refused because the note changed in Anki since the editor loaded it (the conflict flow). */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri>;
+  /** A save failed because Anki is not running; nothing was sent (Save When Anki Is Back, src/ui/saveQueue.ts). */
+  readonly onDidFailWhileNotRunning: vscode.Event<{ uri: vscode.Uri; content: Uint8Array }>;
   /** Decks/notes created, moved, deleted or edited through the file system (not changes noticed in Anki). */
   readonly onDidChangeCollection: vscode.Event<CollectionChange>;
   /**
@@ -167,5 +169,6 @@ export function registerAnkiFileSystem(context: vscode.ExtensionContext, session
     onDidChangeNotePaths: provider.onDidChangeNotePaths,
     onDidDeleteNotes: provider.onDidDeleteNotes,
     onDidRefuseConflictingSave: provider.onDidRefuseConflictingSave,
+    onDidFailWhileNotRunning: provider.onDidFailWhileNotRunning,
   };
 }

@@ -6,7 +6,7 @@ import { problemText } from '../ui/messages';
 import * as vscode from 'vscode';
 import type { AnkiApi, NoteId } from '../anki/api';
 import { FsEngine, type CollectionChange, type EngineJournal, type EngineLog, type FileEvent, type NoteCodec, type NotePathChange } from '../core/fsEngine';
-import { AnkiTransportError } from '../anki/errors';
+import { AnkiTransportError, describeAnkiError } from '../anki/errors';
 import { FsEngineError } from '../core/fsErrors';
 import type { DocumentProblem } from '../notes/model';
 import { isConnectionFailure } from '../core/connection';
@@ -84,6 +84,9 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   readonly onDidDeleteNotes: vscode.Event<NoteId[]> = this.deletedEmitter.event;
   /** A save was refused because the note changed in Anki since the editor loaded it. */
   readonly onDidRefuseConflictingSave: vscode.Event<vscode.Uri> = this.conflictEmitter.event;
+  private readonly unreachableEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; content: Uint8Array }>();
+  /** A save failed because Anki is not running (nothing was sent): the glue offers Save When Anki Is Back. */
+  readonly onDidFailWhileNotRunning: vscode.Event<{ uri: vscode.Uri; content: Uint8Array }> = this.unreachableEmitter.event;
   /** Decks/notes created, moved, deleted or edited through the file system. */
   readonly onDidChangeCollection: vscode.Event<CollectionChange> = this.collectionEmitter.event;
   private readonly session: FsSession;
@@ -94,6 +97,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   private readonly opts: ProviderOptions;
   /** Notes that could not be opened while Anki was unreachable (reported created when it answers). */
   private readonly waiting = new Set<string>();
+  /** Documents read from another Anki profile than the one open now (path → why they are read-only). */
+  private readonly foreign = new Map<string, string>();
 
   constructor(session: FsSession, opts: ProviderOptions) {
     this.session = session;
@@ -126,6 +131,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
     this.conflictEmitter.dispose();
     this.notePathsEmitter.dispose();
     this.deletedEmitter.dispose();
+    this.unreachableEmitter.dispose();
   }
 
   uriFor(path: string): vscode.Uri {
@@ -189,6 +195,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       // Deleted in Anki while open: its last version, read-only (a document with unsaved text stays editable,
       // so its save reaches writeFile and says why it cannot be saved, keeping the text).
       if (s.deletedInAnki && !this.isDirty(uri)) stat.permissions = vscode.FilePermission.Readonly;
+      if (this.foreign.has(uri.path)) stat.permissions = vscode.FilePermission.Readonly;
       return stat;
     });
   }
@@ -224,6 +231,8 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { readonly create: boolean; readonly overwrite: boolean }): Promise<void> {
     return this.run('writeFile', uri, async () => {
+      const foreign = this.foreign.get(uri.path);
+      if (foreign !== undefined) throw new FsEngineError('noPermissions', foreign);
       try {
         const r = await this.engine.writeFile(uri.path, content, { create: options.create, overwrite: options.overwrite });
         this.diagnostics?.delete(uri);
@@ -231,6 +240,7 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
       } catch (e) {
         if (e instanceof FsEngineError && e.kind === 'invalid') this.diagnostics?.set(uri, toDiagnostics(e.problems));
         if (e instanceof FsEngineError && e.kind === 'conflict') this.conflictEmitter.fire(uri);
+        if (describeAnkiError(e instanceof FsEngineError ? e.cause : e).kind === 'notRunning') this.unreachableEmitter.fire({ uri, content });
         throw e;
       }
     });
@@ -255,6 +265,29 @@ export class AnkiFileSystemProvider implements vscode.FileSystemProvider, vscode
   }
 
   // --- for the glue around the provider
+
+  /**
+   * Anki switched to another profile: these documents (read from the previous one) become read-only, and a
+   * save says `reason` instead of writing into the other collection. Changed makes VS Code re-read their
+   * permissions (same mtime: their text stays).
+   */
+  markForeign(paths: readonly string[], reason: string): void {
+    for (const p of paths) this.foreign.set(p, reason);
+    if (paths.length > 0) this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
+  }
+
+  /** Whether some documents are read-only because they belong to another profile. */
+  isForeignAny(): boolean {
+    return this.foreign.size > 0;
+  }
+
+  /** The profile the documents were read from is open again: they are editable again. */
+  clearForeign(): void {
+    if (this.foreign.size === 0) return;
+    const paths = [...this.foreign.keys()];
+    this.foreign.clear();
+    this.fileEmitter.fire(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: this.uriFor(p) })));
+  }
 
   /**
    * VS Code is about to write these documents (`onWillSaveTextDocument`; a Save All fires it for each document

@@ -43,6 +43,8 @@ export class DecksView
   private treeLoad: Promise<void> | undefined;
   /** Anki is not usable: the root shows nothing so the welcome view (per connection state) explains why. */
   private offline = false;
+  /** Set by src/ui/catchUp.ts: brings the tree up to date when Anki is back (false: it could not; reload). */
+  catchUp: (() => Promise<boolean>) | undefined;
 
   constructor(
     readonly listing: DeckListing,
@@ -71,7 +73,10 @@ export class DecksView
           this.offline = false;
           this.view.description = undefined;
           this.setMessage(undefined);
-          void this.refresh();
+          // After showing the cached tree: the incremental catch-up (src/ui/catchUp.ts) when it can, else a reload.
+          const caughtUp = this.listing.tree ? this.catchUp?.() : undefined;
+          if (caughtUp) void caughtUp.then((ok) => (ok ? undefined : this.refresh()), () => this.refresh());
+          else void this.refresh();
         }
       }),
     );

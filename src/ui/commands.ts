@@ -366,8 +366,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       id: Commands.retryConnection,
       needsAnki: false,
       run: async () => {
+        const before = session.state.kind;
         const state = await session.check();
-        if (state.kind === 'connected') await decks.refresh();
+        // Coming back from an outage the Decks view follows the state change itself (the incremental catch-up).
+        if (state.kind === 'connected' && before === 'connected') await decks.refresh();
       },
     },
     { id: Commands.showLog, needsAnki: false, run: () => session.log.show() },

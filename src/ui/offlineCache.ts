@@ -2,6 +2,7 @@
 // writing it back (atomically, bounded) after changes, and telling the views when reads come from it.
 import * as vscode from 'vscode';
 import { CacheStore, type CacheKey } from '../cache/cacheStore';
+import type { NoteId, NoteInfo } from '../anki/api';
 import { OfflineReads, type Answer } from '../cache/offlineReads';
 import { SettingDefaults, Settings } from '../constants';
 
@@ -96,6 +97,22 @@ export class OfflineCache implements vscode.Disposable {
     const a = this.reads.answer(method, args);
     if (a.hit) this.setServing(this.reads.data.savedAt);
     return a;
+  }
+
+  /** The notes of the cache in use, as last read (what the catch-up after an outage checks). */
+  async cachedNotes(): Promise<NoteInfo[]> {
+    await this.loading;
+    return this.reads.cachedNotes();
+  }
+
+  /** Notes Anki no longer has: dropped from the cache. */
+  forgetNotes(ids: readonly NoteId[]): void {
+    if (this.reads.forgetNotes(ids) > 0) this.scheduleWrite();
+  }
+
+  /** The AnkiConnect URL + Anki profile whose cache is in use (the collection open documents came from). */
+  get currentKey(): CacheKey | undefined {
+    return this.key;
   }
 
   /** While reads are answered from the cache: when those answers were recorded (ms since the epoch). */

@@ -100,6 +100,14 @@ export class Session implements AnkiSession, vscode.Disposable {
   private readonly clientEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeClient = this.clientEmitter.event;
+  private readonly profileEmitter = new vscode.EventEmitter<string>();
+  /**
+   * After Anki answered again (or first): its active profile was read and the offline cache switched to it
+   * ('' when the add-on cannot tell). Queued saves and the catch-up wait for this (src/ui/saveQueue.ts).
+   */
+  readonly onDidLearnProfile = this.profileEmitter.event;
+  /** The Anki profile of the current connection, once learned; undefined while not connected. */
+  activeProfile: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private apiKey: string | undefined;
   /** Resolves once the API key has been read (the first client needs it). */
@@ -120,6 +128,7 @@ export class Session implements AnkiSession, vscode.Disposable {
     this.disposables.push(
       this.stateEmitter,
       this.clientEmitter,
+      this.profileEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(Settings.url) || e.affectsConfiguration(Settings.requestTimeout)) {
           this.rebuild('settings changed');
@@ -278,7 +287,7 @@ export class Session implements AnkiSession, vscode.Disposable {
         if (s.kind === 'connected') {
           cache.expectProfile();
           void this.learnProfile(cache);
-        }
+        } else this.activeProfile = undefined;
       }),
       this.onDidChangeClient(() => void cache.use(this.url)),
     );
@@ -293,6 +302,10 @@ export class Session implements AnkiSession, vscode.Disposable {
       this.log.debug(`getActiveProfile: ${describeAnkiError(e).message} (the offline cache is keyed by the address only)`);
     }
     await cache.use(this.url, profile);
+    if (this.disposed || this.stateValue.kind !== 'connected') return;
+    const before = this.activeProfile;
+    this.activeProfile = profile;
+    if (before !== profile) this.profileEmitter.fire(profile);
   }
 
   /** Reads are being answered from the offline cache: Anki is closed and the cache had what was asked. */

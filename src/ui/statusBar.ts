@@ -12,8 +12,26 @@ export interface StatusView {
   background: 'warning' | 'error' | undefined;
 }
 
-/** What the item shows for a state (exported for tests). */
-export function statusView(state: ConnectionState, url: string, cachedAt?: number): StatusView {
+/** What the item shows for a state, with the saves waiting for Anki (exported for tests). */
+export function statusView(state: ConnectionState, url: string, cachedAt?: number, waiting = 0): StatusView {
+  const v = connectionView(state, url, cachedAt);
+  if (waiting <= 0) return v;
+  const t = vscode.l10n.t;
+  const count = waiting === 1 ? t('1 save waiting') : t('{0} saves waiting', waiting);
+  return {
+    ...v,
+    text: `${v.text} · ${count}`,
+    tooltip: `${v.tooltip} ${waiting === 1 ? t('1 save waits for Anki (Save When Anki Is Back).') : t('{0} saves wait for Anki (Save When Anki Is Back).', waiting)}`,
+  };
+}
+
+/** The waiting saves the status bar counts (src/ui/saveQueue.ts). */
+export interface WaitingSaves {
+  readonly size: number;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+function connectionView(state: ConnectionState, url: string, cachedAt?: number): StatusView {
   const t = vscode.l10n.t;
   if (state.kind === 'notRunning' && cachedAt !== undefined) {
     const time = new Date(cachedAt).toLocaleTimeString(vscode.env.language, { hour: '2-digit', minute: '2-digit' });
@@ -64,19 +82,20 @@ export function statusView(state: ConnectionState, url: string, cachedAt?: numbe
   }
 }
 
-export function registerStatusBar(session: Session): vscode.Disposable {
+export function registerStatusBar(session: Session, waiting?: WaitingSaves): vscode.Disposable {
   const item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10);
   item.name = vscode.l10n.t('Anki Connection');
   const render = (state: ConnectionState): void => {
-    const v = statusView(state, session.url, session.cachedAt);
+    const v = statusView(state, session.url, session.cachedAt, waiting?.size ?? 0);
     item.text = v.text;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: [Commands.retryConnection, Commands.setApiKey, Commands.showLog, Commands.installHelp] };
+    md.isTrusted = { enabledCommands: [Commands.retryConnection, Commands.setApiKey, Commands.showLog, Commands.installHelp, Commands.showWaitingSaves] };
     md.appendText(v.tooltip);
     md.appendMarkdown(
       `\n\n[${vscode.l10n.t('Retry')}](command:${Commands.retryConnection}) · ` +
         `[${vscode.l10n.t('Set API Key')}](command:${Commands.setApiKey}) · ` +
-        `[${vscode.l10n.t('Show Log')}](command:${Commands.showLog})`,
+        `[${vscode.l10n.t('Show Log')}](command:${Commands.showLog})` +
+        (waiting && waiting.size > 0 ? ` · [${vscode.l10n.t('Show Waiting Saves')}](command:${Commands.showWaitingSaves})` : ''),
     );
     item.tooltip = md;
     item.command = v.command;
@@ -93,5 +112,6 @@ export function registerStatusBar(session: Session): vscode.Disposable {
   item.show();
   const sub = session.onDidChangeState(render);
   const cacheSub = session.offline?.onDidChange(() => render(session.state));
-  return vscode.Disposable.from(item, sub, ...(cacheSub ? [cacheSub] : []));
+  const waitingSub = waiting?.onDidChange(() => render(session.state));
+  return vscode.Disposable.from(item, sub, ...(cacheSub ? [cacheSub] : []), ...(waitingSub ? [waitingSub] : []));
 }

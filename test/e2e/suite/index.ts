@@ -22,6 +22,7 @@ import './runtime.test';
 import './conflict.test';
 import './noteTabs.test';
 import './editing.test';
+import './offline.test';
 import './decksAndTags.test';
 import './bulkActions.test';
 // Save All under load: `npm test` runs it in a VS Code of its own (scripts/test-all.mjs), on notes no other test

@@ -96,6 +96,9 @@ describe('commands', () => {
       Commands.keepMine,
       Commands.takeAnkis,
       Commands.checkNotes,
+      Commands.saveWhenAnkiIsBack,
+      Commands.showWaitingSaves,
+      Commands.discardWaitingSaves,
       // src/ui/decksAndTags.ts
       Commands.renameDeck,
       Commands.deleteDeck,

@@ -21,4 +21,12 @@ describe('status bar', () => {
     expect(statusView({ kind: 'connecting' }, url).text).toContain('~spin');
     expect(statusView({ kind: 'error', message: 'boom' }, url)).toMatchObject({ background: 'error', command: Commands.retryConnection });
   });
+  it('saves waiting for Anki: counted after the connection text, in the tooltip too', () => {
+    const at = new Date(2026, 0, 1, 14, 2).getTime();
+    const offline = statusView({ kind: 'notRunning', message: 'x' }, url, at, 2);
+    expect(offline.text).toMatch(/^\$\(debug-disconnect\) Anki \(offline, cached .+\) · 2 saves waiting$/);
+    expect(offline.tooltip).toContain('2 saves wait for Anki');
+    expect(statusView({ kind: 'notRunning', message: 'x' }, url, undefined, 1).text).toBe('$(debug-disconnect) Anki · 1 save waiting');
+    expect(statusView({ kind: 'connected', version: 6 }, url, undefined, 0).text).toBe('$(check) Anki');
+  });
 });
