@@ -24,15 +24,15 @@ export const MESSAGES = {
   notRunning: 'Anki is not running or AnkiConnect is not installed (nothing listens on {0}).',
   hostUnreachable: 'Cannot reach {0} ({1}): check that Anki is running there and that the AnkiConnect URL setting is right.',
   hostNotFound: 'Cannot find the host "{0}" of the AnkiConnect URL ({1}): check the URL setting.',
-  connectionFailed: 'The connection to AnkiConnect at {0} failed during "{1}" ({2}).',
+  connectionFailed: 'The connection to AnkiConnect at {0} failed ({1}).',
   connectionReset:
-    'AnkiConnect at {0} closed the connection before answering "{1}" (Anki may be busy, restarting, or flooded with requests). The action may or may not have been carried out.',
+    'AnkiConnect at {0} closed the connection before answering (Anki may be busy, restarting, or flooded with requests). The action may or may not have been carried out.',
   connectTimeout: 'Could not connect to AnkiConnect at {0} within {1} s: Anki may be frozen or busy, or the address is wrong.',
-  requestTimeout: 'AnkiConnect did not answer "{0}" within {1} s (Anki may be busy). Anki may still carry out the request.',
+  requestTimeout: 'AnkiConnect did not answer within {0} s (Anki may be busy). Anki may still carry out the request.',
   forbidden: 'AnkiConnect at {0} refused the request (HTTP 403: origin not allowed). Allow the origin in "webCorsOriginList" in AnkiConnect\'s config.',
-  httpStatus: '{0} answered "{1}" with HTTP {2}, which AnkiConnect never does: check that the URL points to AnkiConnect.',
+  httpStatus: '{0} answered with HTTP {1}, which AnkiConnect never does: check that the URL points to AnkiConnect.',
   protocol:
-    'AnkiConnect sent a reply to "{0}" that this extension does not understand ({1}). Check that the URL points to AnkiConnect and that the add-on is up to date.',
+    'AnkiConnect sent a reply that this extension does not understand ({0}). Check that the URL points to AnkiConnect and that the add-on is up to date.',
   noModTimes:
     'This version of AnkiConnect does not report note modification times, so changes made in Anki cannot be detected safely. Update the AnkiConnect add-on (builds from mid-2024 on report them).',
   unknownError: 'An unknown error occurred while talking to AnkiConnect.',

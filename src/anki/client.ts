@@ -195,7 +195,7 @@ export class AnkiClient implements AnkiApi {
         throw new AnkiTransportError(
           'http',
           action,
-          msg('httpStatus', target.hostPort, action, `${reply.status}${reply.statusMessage ? ` ${reply.statusMessage}` : ''}`),
+          msg('httpStatus', target.hostPort, `${reply.status}${reply.statusMessage ? ` ${reply.statusMessage}` : ''}`),
           { status: reply.status },
         );
       }

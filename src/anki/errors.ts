@@ -99,7 +99,7 @@ export class AnkiProtocolError extends AnkiTransportError {
   /** Short description of what did not match (zod issues, parse error). */
   readonly detail: string;
   constructor(action: string, detail: string, cause?: unknown) {
-    super('protocol', action, msg('protocol', action, detail), { cause });
+    super('protocol', action, msg('protocol', detail), { cause });
     this.detail = detail;
   }
 }

@@ -95,7 +95,7 @@ export function mapNetworkError(e: unknown, action: string, t: Target): AnkiTran
       return new AnkiTransportError(
         'reset',
         action,
-        msg('connectionFailed', t.hostPort, action, code ?? detail),
+        msg('connectionFailed', t.hostPort, code ?? detail),
         { code, cause: e },
       );
   }
@@ -105,7 +105,7 @@ function resetError(action: string, t: Target, code: string | undefined, cause: 
   return new AnkiTransportError(
     'reset',
     action,
-    msg('connectionReset', t.hostPort, action),
+    msg('connectionReset', t.hostPort),
     { code, cause },
   );
 }
@@ -166,7 +166,7 @@ export function postJson(t: Target, action: string, body: Buffer, o: PostOptions
             new AnkiTransportError(
               'timeout',
               action,
-              msg('requestTimeout', action, seconds(o.requestTimeoutMs)),
+              msg('requestTimeout', seconds(o.requestTimeoutMs)),
               { code: 'ETIMEDOUT' },
             ),
           );

@@ -55,7 +55,7 @@ describe('transport errors against the test server', () => {
     expect(slow.status).toBe('rejected');
     const e = (slow as PromiseRejectedResult).reason as AnkiTransportError;
     expect(e.kind).toBe('timeout');
-    expect(e.message).toMatch(/did not answer "deckNames" within 0\.2 s/);
+    expect(e.message).toMatch(/did not answer within 0\.2 s/);
     expect(next).toEqual({ status: 'fulfilled', value: 6 });
     expect(Date.now() - t0).toBeLessThan(2000);
   });
@@ -72,7 +72,7 @@ describe('transport errors against the test server', () => {
     srv.faults.resetNext(1);
     const e = (await failure(c.findNotes(''))) as AnkiTransportError;
     expect(e.kind).toBe('reset');
-    expect(e.message).toMatch(/closed the connection before answering "findNotes".*may or may not have been carried out/);
+    expect(e.message).toMatch(/closed the connection before answering \(.*may or may not have been carried out/);
     expect((await c.findNotes('')).length).toBe(20);
   });
 
