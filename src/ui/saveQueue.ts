@@ -101,8 +101,15 @@ export class SaveQueueService implements vscode.Disposable {
     return { url: s.url, profile: s.activeProfile ?? s.offline?.currentKey?.profile ?? '' };
   }
 
+  /** Every open document of the note (one normally; an older path's document can still be open beside it). */
+  private documentsOf(noteId: NoteId): vscode.TextDocument[] {
+    return vscode.workspace.textDocuments.filter((d) => !d.isClosed && d.uri.scheme === SCHEME && this.deps.fs.noteIdOf(d.uri) === noteId);
+  }
+
+  /** The note's document: the one with unsaved changes if there is one. */
   private documentOf(noteId: NoteId): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.scheme === SCHEME && this.deps.fs.noteIdOf(d.uri) === noteId);
+    const docs = this.documentsOf(noteId);
+    return docs.find((d) => d.isDirty) ?? docs[0];
   }
 
   private persist(): Promise<void> {
@@ -251,9 +258,10 @@ export class SaveQueueService implements vscode.Disposable {
     const name = labelOf(entry);
     switch (r.verdict) {
       case 'saved': {
-        const doc = this.documentOf(entry.noteId);
-        // The editor showed exactly what was saved: reload it (clean, Anki's version as saved).
-        if (doc?.isDirty && doc.getText() === text) await this.revert(doc);
+        // The editors that show exactly what was saved: made clean (Anki's version as saved).
+        const docs = this.documentsOf(entry.noteId).filter((d) => d.isDirty && d.getText() === text);
+        for (const doc of docs) await this.revert(doc);
+        this.deps.session.log.info(`Queued save of note ${entry.noteId} sent; ${docs.length} editor(s) with exactly that text made clean`);
         return;
       }
       case 'unavailable':
@@ -296,7 +304,7 @@ export class SaveQueueService implements vscode.Disposable {
   private async revert(doc: vscode.TextDocument): Promise<void> {
     // Saved by this document itself, not by the "revert" command (which acts on whichever editor is active, and
     // another may be): its text is now exactly Anki's version, so this save sends nothing and leaves it clean.
-    await doc.save();
+    if (!(await doc.save())) this.deps.session.log.warn(`${doc.uri.path}: saving the editor after its queued save was sent did not succeed; it stays dirty with its text`);
   }
 
   /** Drops waiting saves (all of them without `noteIds`); their editors, if open, keep their text. */
