@@ -11,10 +11,11 @@
 //
 // Bounds: `maxBytes` (the setting, default 200 MB). When the serialised cache is larger, the notes seen least
 // recently are dropped first (the other answers are small and always kept).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from './atomicWrite';
 import { OfflineReads, emptyOfflineData, type OfflineData } from './offlineReads';
 
 export const CACHE_FORMAT = 1;
@@ -109,20 +110,7 @@ export class CacheStore {
     const { text, evicted } = this.serialise(key, data);
     await fsp.mkdir(this.dir, { recursive: true });
     const file = this.fileOf(key);
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await fsp.open(tmp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fsp.rename(tmp, file);
-    } catch (e) {
-      await fsp.rm(tmp, { force: true });
-      throw e;
-    }
+    await writeFileAtomic(file, text);
     if (evicted > 0) this.log.debug?.(`Offline cache: ${evicted} least recently seen notes dropped to stay under ${this.maxBytes} bytes`);
     return { bytes: Buffer.byteLength(text), evicted };
   }

@@ -11,11 +11,11 @@
 // The queue file is written like the offline cache: temp file in the same directory, fsync, rename. A file
 // that does not parse or has the wrong shape is set aside (renamed `*.unreadable-<time>`, never deleted: it
 // holds the user's text) with a log line, and the queue starts empty.
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { NoteId } from '../anki/api';
+import { writeFileAtomic } from '../cache/atomicWrite';
 import type { NoteSnapshot } from '../notes/model';
 
 export const QUEUE_FORMAT = 1;
@@ -189,20 +189,7 @@ export async function writeQueue(file: string, queue: SaveQueue): Promise<void> 
     return;
   }
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await fsp.open(tmp, 'w');
-  try {
-    await handle.writeFile(queue.serialise(), 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(file, queue.serialise());
 }
 
 function errText(e: unknown): string {
