@@ -123,9 +123,13 @@ describe('Save All under load', () => {
     // Put the notes back as they were, through the extension (one more Save All), for the tests that follow.
     for (const b of burners) b.kill('SIGKILL');
     burners = [];
-    const restore = new vscode.WorkspaceEdit();
-    for (const d of docs) restore.replace(d.uri, new vscode.Range(d.positionAt(0), d.positionAt(d.getText().length)), originals.get(d.uri.toString()) ?? d.getText());
-    assert.ok(await vscode.workspace.applyEdit(restore), 'the restoring edits were not applied');
+    // built again from the current text when VS Code refuses it as stale (a clean document reloaded meanwhile, as above)
+    const restored = await waitFor(async () => {
+      const restore = new vscode.WorkspaceEdit();
+      for (const d of docs) restore.replace(d.uri, new vscode.Range(d.positionAt(0), d.positionAt(d.getText().length)), originals.get(d.uri.toString()) ?? d.getText());
+      return vscode.workspace.applyEdit(restore);
+    }, 'the restoring edits to apply', 30_000, 500);
+    assert.ok(restored, 'the restoring edits were not applied');
     await vscode.commands.executeCommand('workbench.action.files.saveAll');
     await waitFor(() => docs.every((d) => !d.isDirty), 'the restoring Save All', 240_000, 200);
     for (const n of await notesInfo(ids)) assert.ok(!n.tags.some((t) => t.startsWith('e2e-load-')), `note ${n.noteId} kept a test tag`);
