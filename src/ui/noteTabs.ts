@@ -53,7 +53,7 @@ export async function moveShownTabs(doc: vscode.TextDocument, target: vscode.Uri
   let remaining = false;
   for (const tab of textTabsOf(doc.uri)) {
     const group = tab.group;
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc && e.viewColumn === group.viewColumn);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString() && e.viewColumn === group.viewColumn);
     if (!editor) {
       remaining = true;
       continue;

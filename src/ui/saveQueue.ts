@@ -302,9 +302,15 @@ export class SaveQueueService implements vscode.Disposable {
   }
 
   private async revert(doc: vscode.TextDocument): Promise<void> {
-    // Saved by this document itself, not by the "revert" command (which acts on whichever editor is active, and
-    // another may be): its text is now exactly Anki's version, so this save sends nothing and leaves it clean.
-    if (!(await doc.save())) this.deps.session.log.warn(`${doc.uri.path}: saving the editor after its queued save was sent did not succeed; it stays dirty with its text`);
+    // Reloaded from Anki (its text is Anki's version now). Not by saving it: on VS Code 1.90 that save resolves
+    // false (seen in e2e) and the editor stays dirty. The revert command acts on the active editor, so it runs only when
+    // this document's editor is the active one (another editor can take focus meanwhile: then it is shown again).
+    for (let attempt = 0; attempt < 3 && doc.isDirty && !doc.isClosed; attempt++) {
+      await vscode.window.showTextDocument(doc, { preview: false });
+      if (vscode.window.activeTextEditor?.document.uri.toString() !== doc.uri.toString()) continue;
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    if (doc.isDirty) this.deps.session.log.warn(`${doc.uri.path}: its queued save was sent, but its editor could not be reloaded; it stays dirty with the saved text`);
   }
 
   /** Drops waiting saves (all of them without `noteIds`); their editors, if open, keep their text. */
