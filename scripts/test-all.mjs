@@ -115,9 +115,8 @@ const ISOLATED = `${LOAD_TEST}|${EDITING_TEST}`;
 // UI tests written against VS Code 1.139's workbench whose selectors do not hold on 1.90 yet (the features they
 // drive pass their in-host tests on 1.90): the grammar's token colours, the refactor preview's tree, the New
 // Note draft's tab. Listed so the 1.90 pass says what it leaves out.
-const NOT_ON_190 = ['HTML highlighted in fields', 'the refactor preview shows every change', 'New Note opens its draft pinned', 'paste a picture into a field', 'tabs follow a moved note'];
+const NOT_ON_190 = ['HTML highlighted in fields', 'the refactor preview shows every change', 'New Note opens its draft pinned', 'paste a picture into a field'];
 // (pasting into an editor needs VS Code's paste API, 1.97 and later: on 1.90 the in-host test checks it is absent)
-// (tabs following a moved note: on 1.90 the new tab is opened but the old one stays — not yet understood; issue 9 note)
 const e2ePasses = [
   { runtime: 'current', name: 'e2e, VS Code 1.139 (in-host mocha + Playwright UI)', env: { E2E_GREP: ISOLATED, E2E_GREP_INVERT: '1' } },
   { runtime: 'current', name: 'e2e, VS Code 1.139: editing help (own window)', env: { E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },

@@ -72,7 +72,10 @@ export async function moveShownTabs(doc: vscode.TextDocument, target: vscode.Uri
       opened.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
     }
     // The old tab of this group (a preview tab was already replaced by the new one).
-    const stale = group.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString() && !t.isDirty);
+    // The group's tabs as they are now (on VS Code 1.90 the Tab objects read before the new tab opened cannot be
+    // closed any more: tabGroups.close rejects them).
+    const now = vscode.window.tabGroups.all.find((g) => g.viewColumn === group.viewColumn) ?? group;
+    const stale = now.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString() && !t.isDirty);
     if (stale.length > 0) await vscode.window.tabGroups.close(stale, true);
   }
   return remaining;
