@@ -56,21 +56,7 @@ export function registerListeners({ session, fs, decks, listing }: ListenerDeps)
       const cfg = vscode.workspace.getConfiguration(Settings.section);
       if (!cfg.get<boolean>('checkOnFocus', SettingDefaults.checkOnFocus)) return;
       checking = true;
-      // The profile first: after a switch in Anki, the open notes are the other profile's (read-only now, see
-      // catchUp.ts) and the tree is reloaded; a check for changes against the new profile would call them deleted.
-      void session
-        .recheckProfile()
-        .then(
-          async (switched) => {
-            if (switched) {
-              log.info('Anki has another profile open: the Decks view is reloaded');
-              await decks.refresh();
-              return [];
-            }
-            return Promise.allSettled([fs.checkForChanges(), decks.checkForChanges()]);
-          },
-          (e: unknown) => [{ status: 'rejected' as const, reason: e }],
-        )
+      void Promise.allSettled([fs.checkForChanges(), decks.checkForChanges()])
         .then((r) => {
           for (const x of r) if (x.status === 'rejected') log.debug(`Focus check failed: ${String(x.reason)}`);
         })

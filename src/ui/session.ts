@@ -293,28 +293,6 @@ export class Session implements AnkiSession, vscode.Disposable {
     );
   }
 
-  /**
-   * Asks Anki again which profile is open (window focus: the user may have switched profiles in Anki without the
-   * connection ever failing). Resolves to true when it is another profile than the one known (onDidLearnProfile
-   * has fired). One `getActiveProfile`; nothing when no offline cache is attached or Anki is not connected.
-   */
-  async recheckProfile(): Promise<boolean> {
-    if (!this.offline || this.stateValue.kind !== 'connected' || this.activeProfile === undefined) return false;
-    const before = this.activeProfile;
-    let profile: string;
-    try {
-      profile = await this.currentClient.getActiveProfile();
-    } catch (e) {
-      this.log.debug(`getActiveProfile: ${describeAnkiError(e).message} (profile re-check skipped)`);
-      return false;
-    }
-    if (this.disposed || this.stateValue.kind !== 'connected' || this.activeProfile !== before || profile === before) return false;
-    await this.offline.use(this.url, profile);
-    this.activeProfile = profile;
-    this.profileEmitter.fire(profile);
-    return true;
-  }
-
   /** One `getActiveProfile` per connection (not through the gated client: not cached, not counted). */
   private async learnProfile(cache: OfflineCache): Promise<void> {
     let profile = '';
