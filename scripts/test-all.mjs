@@ -111,7 +111,12 @@ const build = await stage('build (node esbuild.mjs --tests)', () => oneCheck(pro
 // (timing of as-you-type checks and duplicate searches against notes other suites edit).
 const LOAD_TEST = 'Save All under load';
 const EDITING_TEST = 'editing help: problems as you type';
-const ISOLATED = `${LOAD_TEST}|${EDITING_TEST}`;
+// Bulk actions (exact request counts and dirty-editor rules on notes other suites open) and the media drop UI test
+// (it updates a note in Anki, then opens it and looks for that line): both failed in the shared window of full
+// runs after the offline suites joined it (1.90: the bulk suite; both runtimes: the drop) and pass in a window of
+// their own — the state they meet there is not yet understood.
+const SHARED_STATE_TESTS = 'bulk actions on a selection|drop an image file on a field';
+const ISOLATED = `${LOAD_TEST}|${EDITING_TEST}|${SHARED_STATE_TESTS}`;
 // UI tests written against VS Code 1.139's workbench whose selectors do not hold on 1.90 yet (the features they
 // drive pass their in-host tests on 1.90): the grammar's token colours, the refactor preview's tree, the New
 // Note draft's tab. Listed so the 1.90 pass says what it leaves out.
@@ -121,9 +126,11 @@ const e2ePasses = [
   { runtime: 'current', name: 'e2e, VS Code 1.139 (in-host mocha + Playwright UI)', env: { E2E_GREP: ISOLATED, E2E_GREP_INVERT: '1' } },
   { runtime: 'current', name: 'e2e, VS Code 1.139: editing help (own window)', env: { E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },
   { runtime: 'current', name: 'e2e, VS Code 1.139: Save All of 100 notes under load (own window)', env: { E2E_GREP: LOAD_TEST, E2E_PHASES: 'ext' } },
+  { runtime: 'current', name: 'e2e, VS Code 1.139: bulk actions and the media drop (own window)', env: { E2E_GREP: SHARED_STATE_TESTS } },
   // the oldest VS Code against the AnkiConnect build many users still run (before 2024: no notesModTime, no mod)
   { runtime: '1.90', name: `e2e, VS Code 1.90 + AnkiConnect 2023 (oldest claimed; in-host + UI; not: ${NOT_ON_190.join(', ')})`, env: { E2E_ADDON: '2023', E2E_GREP: [ISOLATED, ...NOT_ON_190].join('|'), E2E_GREP_INVERT: '1' } },
   { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023: editing help (own window)', env: { E2E_ADDON: '2023', E2E_GREP: EDITING_TEST, E2E_PHASES: 'ext' } },
+  { runtime: '1.90', name: 'e2e, VS Code 1.90 + AnkiConnect 2023: bulk actions and the media drop (own window)', env: { E2E_ADDON: '2023', E2E_GREP: SHARED_STATE_TESTS } },
 ];
 
 if (skipE2e) {
