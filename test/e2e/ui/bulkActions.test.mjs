@@ -1,7 +1,7 @@
 // UI tests of the bulk actions (issue 12 §3): two notes Ctrl+clicked in the Decks view, Add Tags… from their
 // context menu; Move to Deck… from the command palette for the open note.
 import assert from 'node:assert/strict';
-import { clearNotifications, closeAllEditors, closeQuickInput, escapeRe, expand, openAnkiView, openNoteById, pick, runCommand, until } from './workbench.mjs';
+import { clearNotifications, closeAllEditors, closeQuickInput, escapeRe, expand, openAnkiView, openNoteById, runCommand, until } from './workbench.mjs';
 
 const TAG = 'e2e-ui-bulk';
 
@@ -53,6 +53,16 @@ async function contextMenu(page, row, label) {
     await item.click({ timeout: 2000 }).catch(() => {});
     return false;
   }, `the context menu item ${label} to run`, 15000, 500);
+}
+
+/** Types `text` into the open QuickPick and accepts the focused match. */
+async function pick(page, text) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30000 });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
 }
 
 export const tests = [

@@ -1,7 +1,17 @@
 // UI tests of tabs that follow the note (issue 9): a new-note draft opens pinned with the cursor in its first
 // field; a note deleted through Anki Files closes its tab.
 import assert from 'node:assert/strict';
-import { clearNotifications, closeAllEditors, pick, runCommand, sleep, tab, until, visibleEditorLines, openNoteById } from './workbench.mjs';
+import { clearNotifications, closeAllEditors, runCommand, sleep, tab, until, visibleEditorLines, openNoteById } from './workbench.mjs';
+
+/** Types `text` into the open QuickPick and accepts the first (best) match. */
+async function pick(page, text) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30000 });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
+}
 
 export const tests = [
   {

@@ -191,13 +191,3 @@ export async function openNoteById(page, noteId) {
   await page.keyboard.press('Enter');
   await tab(page, `.${noteId}.yaml`).first().waitFor({ state: 'visible', timeout: 30000 });
 }
-
-/** Types `text` into the open QuickPick and accepts the focused match. */
-export async function pick(page, text) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 30000 });
-  await input.fill(text);
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 15000 }).catch(() => {});
-}
